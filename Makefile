@@ -1,0 +1,60 @@
+# FloorPlan: `make run` serves the synthetic demo clinic, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+# WeasyPrint's system libraries (Debian package -> library file it provides).
+SYSTEM_LIBS := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
+               libharfbuzz-subset0:libharfbuzz-subset.so.0 libfontconfig1:libfontconfig.so.1
+
+.PHONY: install run demo test bench worker lint migrations-check check-system clean
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "FloorPlan needs Python 3.11; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+check-system:
+	@missing=""; for pair in $(SYSTEM_LIBS); do \
+	  pkg=$${pair%%:*}; lib=$${pair##*:}; \
+	  ldconfig -p | grep -q "$$lib" || missing="$$missing $$pkg"; \
+	done; \
+	fc-list 2>/dev/null | grep -q . || missing="$$missing fonts-dejavu-core"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Missing system packages for PDF printing:$$missing"; \
+	  echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+	fi
+
+demo: install check-system
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py loaddata fixtures/demo_clinic.json -v0
+
+run: demo
+	@echo ""
+	@echo "FloorPlan demo clinic (synthetic data) on http://$(HOST)/"
+	@echo "  therapist:     tess  / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  colleague:     colin / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  clinic admin:  adele / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  other clinic:  omar  / floorplan-demo   (Harbour Physiotherapy)"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,62 @@
+"""Scoped lookups: the only way views reach patients and what hangs under them.
+
+Another clinic's record is a 404, never a 403: a 403 would confirm that it exists.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from clinic.models import AccessLog, Clinic, Membership, Patient, PatientQuerySet, Role
+
+
+def memberships_for(request: HttpRequest) -> list[Membership]:
+    """The user's active memberships, read once per request."""
+    if not hasattr(request, "_floorplan_memberships"):
+        request._floorplan_memberships = list(
+            Membership.objects.active().filter(user=request.user).select_related("clinic")
+        )
+    return request._floorplan_memberships
+
+
+def role_in(request: HttpRequest, clinic_id: int) -> str | None:
+    for membership in memberships_for(request):
+        if membership.clinic_id == clinic_id:
+            return membership.role
+    return None
+
+
+def clinics_for(request: HttpRequest, *, roles: tuple[str, ...] = tuple(Role)) -> list[Clinic]:
+    return [m.clinic for m in memberships_for(request) if m.role in roles]
+
+
+def patients_for(request: HttpRequest) -> PatientQuerySet:
+    """Only patients of clinics the user is an active member of."""
+    return Patient.objects.in_clinics([m.clinic_id for m in memberships_for(request)])
+
+
+def patient_for_user(request: HttpRequest, patient_id: int) -> Patient:
+    try:
+        return (
+            patients_for(request).select_related("clinic", "assigned_therapist").get(pk=patient_id)
+        )
+    except Patient.DoesNotExist:
+        raise Http404(_("No such patient.")) from None
+
+
+def require_role(request: HttpRequest, patient: Patient, *roles: str) -> None:
+    """For actions within a clinic the user already sees: the patient's existence is known."""
+    if role_in(request, patient.clinic_id) not in roles:
+        raise PermissionDenied(_("Your role in this clinic does not allow this."))
+
+
+def log_access(request: HttpRequest, patient: Patient, what: str) -> None:
+    """Record that the user opened this patient's record; once per request."""
+    if getattr(request, "_floorplan_access_logged", False):
+        return
+    request._floorplan_access_logged = True
+    AccessLog.objects.create(
+        user=request.user, patient=patient, what=what, path=request.get_full_path()[:500]
+    )

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.conf import global_settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import Clinic, Membership, Patient, Role
+
+
+def therapists_of(clinic_ids: list[int]):
+    return (
+        get_user_model()
+        .objects.filter(
+            memberships__clinic__in=clinic_ids,
+            memberships__role=Role.THERAPIST,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class TherapistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class PatientForm(forms.ModelForm):
+    clinic = forms.ModelChoiceField(queryset=Clinic.objects.none(), label=_("Clinic"))
+    assigned_therapist = TherapistChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=_("Assigned therapist")
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=global_settings.LANGUAGES, initial="en"
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "clinic",
+            "record_number",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "anatomy",
+            "gender_identity",
+            "pronouns",
+            "preferred_language",
+            "assigned_therapist",
+            "phone",
+            "email",
+            "address",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, clinics: list[Clinic], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics])
+        if len(clinics) == 1 or self.instance.pk:
+            # A patient stays in their clinic; with one clinic there is nothing to choose.
+            self.fields["clinic"].initial = (
+                self.instance.clinic_id if self.instance.pk else clinics[0].pk
+            )
+            self.fields["clinic"].widget = forms.HiddenInput()
+            self.fields["clinic"].disabled = bool(self.instance.pk)
+        self.fields["assigned_therapist"].queryset = therapists_of([c.pk for c in clinics])
+        self.fields["anatomy"].widget = forms.RadioSelect(
+            choices=self.fields["anatomy"].choices[1:]
+        )
+
+    def clean_date_of_birth(self) -> date:
+        born = self.cleaned_data["date_of_birth"]
+        if born > date.today():  # noqa: DTZ011 - a birth date is a calendar date
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        if born.year < 1900:
+            raise forms.ValidationError(_("Please check the year of birth."))
+        return born
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        clinic = cleaned.get("clinic")
+        therapist = cleaned.get("assigned_therapist")
+        if (
+            clinic
+            and therapist
+            and not Membership.objects.active()
+            .filter(user=therapist, clinic=clinic, role=Role.THERAPIST)
+            .exists()
+        ):
+            self.add_error(
+                "assigned_therapist", _("This therapist does not work in the patient's clinic.")
+            )
+        return cleaned
+
+    def validate_unique(self) -> None:
+        # The clinic may be a disabled field; validate the (clinic, record number) pair
+        # with a message the front desk understands.
+        super().validate_unique()
+        clinic = self.cleaned_data.get("clinic")
+        number = self.cleaned_data.get("record_number")
+        if clinic and number:
+            clash = Patient.objects.filter(clinic=clinic, record_number__iexact=number)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "record_number",
+                    _("Another patient of this clinic already has record number %(number)s.")
+                    % {"number": number},
+                )
+
+
+class PatientFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("active", _("Current patients")),
+        ("archived", _("Archived")),
+        ("all", _("All")),
+    ]
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Name, record number or date of birth"),
+                "type": "search",
+                "autofocus": True,
+            }
+        ),
+    )
+    therapist = TherapistChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label=_("Therapist"),
+        empty_label=_("Any therapist"),
+    )
+    status = forms.ChoiceField(
+        label=_("Show"), choices=STATUS_CHOICES, required=False, initial="active"
+    )
+
+    def __init__(self, *args, clinics: list[Clinic], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists_of([c.pk for c in clinics])

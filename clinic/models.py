@@ -1,0 +1,244 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4")
+    LETTER = "letter", _("US Letter")
+
+
+class Clinic(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    # Settings: conventions of the clinical reference, with its defaults.
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
+    )
+    daytime_frequency_threshold = models.PositiveSmallIntegerField(
+        _("increased daytime frequency above (voids a day)"),
+        default=8,
+        validators=[MinValueValidator(4), MaxValueValidator(20)],
+        help_text=_("A convention: the ICS fixes no number; 7 is the traditional upper limit."),
+    )
+    fluid_low_ml = models.PositiveIntegerField(
+        _("low fluid intake below (mL a day)"),
+        default=1500,
+        help_text=_(
+            "A convention, not a standard (NICE NG123 says only: modify high or low intake)."
+        ),
+    )
+    fluid_high_ml = models.PositiveIntegerField(
+        _("high fluid intake above (mL a day)"),
+        default=3000,
+        help_text=_(
+            "A convention, not a standard (NICE NG123 says only: modify high or low intake)."
+        ),
+    )
+    alcohol_units_per_week = models.PositiveSmallIntegerField(
+        _("alcohol advice above (units a week)"),
+        default=14,
+        help_text=_("A convention."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("clinic")
+        verbose_name_plural = _("clinics")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    THERAPIST = "therapist", _("Therapist")
+    CLINIC_ADMIN = "clinic_admin", _("Clinic admin")
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True)
+
+
+class Membership(models.Model):
+    """Ties a user to a clinic with a role; a user may work in several clinics."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="one_membership_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic} ({self.get_role_display()})"
+
+
+class Anatomy(models.TextChoices):
+    # Used only for exercise cues; it says nothing of gender.
+    VULVA = "vulva", _("Vulva")
+    PENIS = "penis", _("Penis")
+
+
+class PatientQuerySet(models.QuerySet["Patient"]):
+    def in_clinics(self, clinic_ids: list[int]) -> PatientQuerySet:
+        # A plain list (not a subquery) lets the database use the list index to sort.
+        return self.filter(clinic_id__in=clinic_ids)
+
+    def active(self) -> PatientQuerySet:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> PatientQuerySet:
+        return self.filter(archived_at__isnull=False)
+
+    def search(self, text: str) -> PatientQuerySet:
+        """Front-desk search: a record number, a date of birth, or parts of a name."""
+        text = " ".join(text.split())
+        if not text:
+            return self
+        born = parse_date_of_birth(text)
+        if born is not None:
+            return self.filter(date_of_birth=born)
+        # "ana lop" finds Ana Lopez: every word must match the start of some name.
+        every_word = Q()
+        for word in text.split(" "):
+            every_word &= (
+                Q(first_name__istartswith=word)
+                | Q(last_name__istartswith=word)
+                | Q(preferred_name__istartswith=word)
+            )
+        return self.filter(Q(record_number__iexact=text) | every_word)
+
+
+def parse_date_of_birth(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    # Front desks type dates the way the patient says them: 31/12/1970 or 31.12.1970.
+    for sep in ("/", ".", "-"):
+        parts = text.split(sep)
+        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+            day, month, year = (int(p) for p in parts)
+            try:
+                return date(year, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="patients")
+    record_number = models.CharField(_("record number"), max_length=40)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    preferred_name = models.CharField(_("preferred name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    anatomy = models.CharField(
+        _("anatomy (for exercise cues)"),
+        max_length=10,
+        choices=Anatomy.choices,
+        help_text=_("Used only to word the exercise cues on the printed plan."),
+    )
+    gender_identity = models.CharField(
+        _("gender identity"), max_length=60, blank=True, help_text=_("As the patient states it.")
+    )
+    pronouns = models.CharField(
+        _("pronouns"), max_length=40, blank=True, help_text=_("As the patient states them.")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=20, default="en", help_text=_("For the printed plan.")
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    assigned_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned therapist"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_patients",
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "record_number"], name="record_number_unique_in_clinic"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["clinic", "archived_at", "last_name", "first_name", "id"],
+                name="patient_list",
+            ),
+            models.Index(fields=["clinic", "date_of_birth"], name="patient_dob"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+
+class AccessLog(models.Model):
+    """One row each time someone opens a patient's record or one of its documents."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_log")
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    what = models.CharField(_("what"), max_length=200)
+    path = models.CharField(_("page"), max_length=500)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["patient", "-at"], name="access_by_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from clinic import services
+from clinic.access import (
+    clinics_for,
+    log_access,
+    patient_for_user,
+    patients_for,
+    require_role,
+    role_in,
+)
+from clinic.forms import PatientFilterForm, PatientForm
+from clinic.models import Role
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("patient_list")
+
+
+def patient_list(request: HttpRequest) -> HttpResponse:
+    clinics = clinics_for(request)
+    form = PatientFilterForm(request.GET or None, clinics=clinics)
+    patients = patients_for(request).select_related("assigned_therapist")
+    status = "active"
+    if form.is_valid():
+        status = form.cleaned_data["status"] or "active"
+        patients = patients.search(form.cleaned_data["q"])
+        if form.cleaned_data["therapist"]:
+            patients = patients.filter(assigned_therapist=form.cleaned_data["therapist"])
+    if status == "active":
+        patients = patients.active()
+    elif status == "archived":
+        patients = patients.archived()
+    page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clinic/patient_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "clinics": clinics},
+    )
+
+
+def patient_create(request: HttpRequest) -> HttpResponse:
+    clinics = clinics_for(request)
+    if not clinics:
+        messages.error(request, _("You are not a member of any clinic yet."))
+        return redirect("patient_list")
+    form = PatientForm(request.POST or None, clinics=clinics)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "clinic"}
+        patient = services.patient_create(clinic=form.cleaned_data["clinic"], **fields)
+        messages.success(request, _("%(name)s was added.") % {"name": patient.display_name})
+        return redirect("patient_detail", patient_id=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
+
+
+def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    log_access(request, patient, _("Edited patient details"))
+    form = PatientForm(request.POST or None, instance=patient, clinics=clinics_for(request))
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "clinic"}
+        services.patient_update(patient=patient, **fields)
+        messages.success(request, _("Changes saved."))
+        return redirect("patient_detail", patient_id=patient.pk)
+    return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
+
+
+def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    log_access(request, patient, _("Opened patient record"))
+    can_archive = role_in(request, patient.clinic_id) == Role.CLINIC_ADMIN
+    return render(
+        request, "clinic/patient_detail.html", {"patient": patient, "can_archive": can_archive}
+    )
+
+
+@require_POST
+def patient_archive(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    require_role(request, patient, Role.CLINIC_ADMIN)
+    services.patient_archive(patient=patient)
+    messages.success(
+        request,
+        _("%(name)s was archived. Their records are kept and can be restored.")
+        % {"name": patient.display_name},
+    )
+    return redirect("patient_detail", patient_id=patient.pk)
+
+
+@require_POST
+def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    require_role(request, patient, Role.CLINIC_ADMIN)
+    services.patient_restore(patient=patient)
+    messages.success(request, _("%(name)s was restored.") % {"name": patient.display_name})
+    return redirect("patient_detail", patient_id=patient.pk)
