@@ -14,6 +14,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<int:patient_id>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:patient_id>/restore/", views.patient_restore, name="patient_restore"),
+    path("", include("assessments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

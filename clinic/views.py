@@ -79,8 +79,14 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Opened patient record"))
     can_archive = role_in(request, patient.clinic_id) == Role.CLINIC_ADMIN
+    # The most recent visits only: a patient with hundreds opens as fast as one with five.
+    assessments = list(
+        patient.assessments.select_related("therapist").order_by("-assessed_on", "-id")[:20]
+    )
     return render(
-        request, "clinic/patient_detail.html", {"patient": patient, "can_archive": can_archive}
+        request,
+        "clinic/patient_detail.html",
+        {"patient": patient, "can_archive": can_archive, "assessments": assessments},
     )
 
 

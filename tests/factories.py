@@ -45,3 +45,13 @@ class PatientFactory(factory.django.DjangoModelFactory):
     anatomy = Anatomy.VULVA
     pronouns = "she/her"
     preferred_language = "en"
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "assessments.Assessment"
+
+    patient = factory.SubFactory(PatientFactory)
+    therapist = factory.SubFactory(UserFactory)
+    updated_by = factory.SelfAttribute("therapist")
+    assessed_on = datetime.date(2026, 11, 2)

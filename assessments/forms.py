@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.findings import (
+    INTERNAL_EXAM_FINDINGS,
+    RED_FLAGS,
+    SECTIONS,
+    STRESS_LEAK_TRIGGERS,
+    column,
+)
+from assessments.models import RED_FLAG_LABELS, TRIGGER_LABELS, Assessment
+
+NOT_ASSESSED = _("Not assessed")
+
+SECTION_TITLES = {
+    "symptoms": _("Symptoms"),
+    "exam": _("Examination"),
+    "hormonal": _("Hormonal status"),
+    "history": _("History"),
+    "lifestyle": _("Lifestyle"),
+    "red_flags": _("Red flags"),
+}
+
+
+class NullBooleanChoice(forms.NullBooleanSelect):
+    """Not assessed / Yes / No: an unanswered question is not a "no"."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.choices = (("unknown", NOT_ASSESSED), ("true", _("Yes")), ("false", _("No")))
+
+
+def _null_boolean(label, help_text="") -> forms.NullBooleanField:
+    return forms.NullBooleanField(
+        label=label, required=False, help_text=help_text, widget=NullBooleanChoice
+    )
+
+
+class AssessmentForm(forms.ModelForm):
+    effort_leaks = _null_boolean(_("Leaks on effort"))
+    stress_leak_triggers = forms.MultipleChoiceField(
+        label=_("Leaks on"),
+        required=False,
+        choices=[(t, TRIGGER_LABELS[t]) for t in STRESS_LEAK_TRIGGERS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    any_red_flags = _null_boolean(_("Any red flag"))
+    red_flags = forms.MultipleChoiceField(
+        label=_("Red flags found"),
+        required=False,
+        choices=[(f, RED_FLAG_LABELS[f]) for f in RED_FLAGS],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "red-flag-box"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "kind",
+            "assessed_on",
+            "weight_kg",
+            *[column(s, k) for s, keys in SECTIONS.items() for k in keys],
+            "notes",
+        ]
+        widgets = {
+            "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, forms.NullBooleanField) and name not in (
+                "effort_leaks",
+                "any_red_flags",
+            ):
+                field.widget = NullBooleanChoice()
+            elif isinstance(field, forms.TypedChoiceField) and name != "kind":
+                field.choices = [("", NOT_ASSESSED), *field.choices[1:]]
+        instance = self.instance
+        if not self.is_bound:
+            triggers = instance.stress_leak_triggers
+            self.initial["effort_leaks"] = None if triggers is None else bool(triggers)
+            self.initial["stress_leak_triggers"] = triggers or []
+            flags = instance.red_flags
+            self.initial["any_red_flags"] = None if flags is None else bool(flags)
+            self.initial["red_flags"] = flags or []
+
+    def clean_original(self) -> dict[str, Any]:
+        try:
+            value = json.loads(self.cleaned_data["original"] or "{}")
+        except ValueError:
+            value = {}
+        return value if isinstance(value, dict) else {}
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        effort = cleaned.get("effort_leaks")
+        triggers = cleaned.get("stress_leak_triggers") or []
+        if effort is True and not triggers:
+            self.add_error("stress_leak_triggers", _("Tick when the leaks happen."))
+        elif effort is False and triggers:
+            self.add_error("effort_leaks", _("Leaks are ticked below: answer Yes, or untick them."))
+        cleaned["stress_leak_triggers"] = None if effort is None and not triggers else triggers
+
+        any_flags = cleaned.get("any_red_flags")
+        flags = cleaned.get("red_flags") or []
+        if any_flags is True and not flags:
+            self.add_error("red_flags", _("Tick which red flag you found."))
+        elif any_flags is False and flags:
+            self.add_error("any_red_flags", _("Red flags are ticked below: answer Yes."))
+        cleaned["red_flags"] = None if any_flags is None and not flags else flags
+
+        if cleaned.get("consent_recorded") is not True:
+            # No internal examination finding without recorded consent (intake-v1).
+            for name in INTERNAL_EXAM_FINDINGS:
+                if cleaned.get(name) is not None:
+                    self.add_error(name, _("Record consent for an internal examination first."))
+        return cleaned
+
+    def finding_values(self) -> dict[str, Any]:
+        """What the service saves: every model field of the form."""
+        names = [*self._meta.fields, "stress_leak_triggers", "red_flags"]
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    def sections(self) -> list[dict[str, Any]]:
+        """Fields by contract section, and whether the section holds any finding yet."""
+        result = []
+        for section, keys in SECTIONS.items():
+            names = [column(section, k) for k in keys]
+            if section == "symptoms":
+                names = ["effort_leaks", *names]
+            done = any(
+                getattr(self.instance, n, None) is not None for n in names if n != "effort_leaks"
+            )
+            result.append(
+                {
+                    "key": section,
+                    "title": SECTION_TITLES[section],
+                    "fields": [self[n] for n in names],
+                    "done": done,
+                }
+            )
+        result.append(
+            {
+                "key": "red_flags",
+                "title": SECTION_TITLES["red_flags"],
+                "fields": [self["any_red_flags"], self["red_flags"]],
+                "done": self.instance.red_flags is not None,
+            }
+        )
+        return result
+
+
+class ReferralForm(forms.Form):
+    note = forms.CharField(
+        label=_("Referral made"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("To whom, how and when, e.g. \u201cGP, urgent letter faxed 12 May\u201d."),
+    )
+
+
+class IntakeUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Intake file (pelvic-intake/1 JSON)"),
+        help_text=_("The diary may be inside the file as rows."),
+    )

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from assessments.views import diary, intake, questionnaires
+
+urlpatterns = [
+    path(
+        "patients/<int:patient_id>/assessments/new/", intake.assessment_new, name="assessment_new"
+    ),
+    path(
+        "patients/<int:patient_id>/assessments/import/",
+        intake.assessment_import,
+        name="assessment_import",
+    ),
+    path("assessments/<int:assessment_id>/", intake.assessment_detail, name="assessment_detail"),
+    path("assessments/<int:assessment_id>/edit/", intake.assessment_edit, name="assessment_edit"),
+    path(
+        "assessments/<int:assessment_id>/referral/",
+        intake.assessment_referral,
+        name="assessment_referral",
+    ),
+    path(
+        "assessments/<int:assessment_id>/export.json",
+        intake.assessment_export,
+        name="assessment_export",
+    ),
+    path(
+        "assessments/<int:assessment_id>/questionnaires/",
+        questionnaires.assessment_questionnaires,
+        name="assessment_questionnaires",
+    ),
+    path("assessments/<int:assessment_id>/diary/", diary.diary_page, name="assessment_diary"),
+    path(
+        "assessments/<int:assessment_id>/diary/upload/",
+        diary.diary_upload,
+        name="assessment_diary_upload",
+    ),
+    path(
+        "assessments/<int:assessment_id>/diary/<int:entry_id>/delete/",
+        diary.diary_entry_delete,
+        name="assessment_diary_entry_delete",
+    ),
+    path(
+        "assessments/<int:assessment_id>/diary/day-<int:day>.svg",
+        diary.diary_day_chart,
+        name="assessment_diary_chart",
+    ),
+]

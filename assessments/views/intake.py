@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import intake as intake_contract
+from assessments import services
+from assessments.access import assessment_for_user
+from assessments.findings import INTERNAL_EXAM_FINDINGS, SECTIONS, column
+from assessments.forms import AssessmentForm, IntakeUploadForm, ReferralForm
+from assessments.intake_io import assessment_to_intake, intake_diary, intake_import
+from assessments.models import Kind
+from assessments.summary import assessment_summary
+from clinic.access import log_access, patient_for_user
+
+
+@require_POST
+def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    kind = Kind.REVIEW if request.POST.get("kind") == Kind.REVIEW else Kind.INTAKE
+    last = services.latest_assessment(patient) if kind == Kind.REVIEW else None
+    assessment = services.assessment_create(
+        patient=patient, therapist=request.user, kind=kind, prefill_from=last
+    )
+    if last is not None:
+        messages.info(
+            request,
+            _("This review starts from the findings of %(date)s: update what has changed.")
+            % {"date": last.assessed_on.strftime("%Y-%m-%d")},
+        )
+    return redirect("assessment_edit", assessment_id=assessment.pk)
+
+
+def _field_for(path: str) -> str | None:
+    """A contract path ("exam.oxford_grade", "red_flags[1]") -> the form field showing it."""
+    head = path.split("[", 1)[0]
+    if head == "patient.weight_kg":
+        return "weight_kg"
+    if head == "red_flags":
+        return "red_flags"
+    section, _dot, key = head.partition(".")
+    if section in SECTIONS and key in SECTIONS[section]:
+        return column(section, key)
+    return None
+
+
+def _contract_errors(form: AssessmentForm) -> bool:
+    """Completing checks the rules of intake-v1; each error lands on its field."""
+    draft = form.instance
+    draft.red_flags = form.cleaned_data.get("red_flags")
+    errors = intake_contract.intake_errors(assessment_to_intake(draft, with_diary=False))
+    for error in errors:
+        name = _field_for(error.field)
+        if name in form.fields:
+            form.add_error(name, error.message)
+        else:
+            form.add_error(None, f"{error.field}: {error.message}")
+    return bool(errors)
+
+
+def _describe_changes(before: dict, after: dict, form: AssessmentForm) -> list[dict[str, str]]:
+    changes = []
+    for name, value in after.items():
+        if before.get(name) != value and name in form.fields:
+            changes.append(
+                {
+                    "field": str(form.fields[name].label),
+                    "before": "—" if before.get(name) is None else str(before.get(name)),
+                    "after": "—" if value is None else str(value),
+                }
+            )
+    return changes
+
+
+def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Edited an assessment"))
+    if not assessment.is_draft:
+        messages.info(request, _("This assessment is complete; start a review to record changes."))
+        return redirect("assessment_detail", assessment_id=assessment.pk)
+    conflict = None
+    if request.method == "POST":
+        form = AssessmentForm(request.POST, instance=assessment)
+        complete = "complete" in request.POST
+        if form.is_valid() and not (complete and _contract_errors(form)):
+            try:
+                services.assessment_save(
+                    assessment=assessment,
+                    values=form.finding_values(),
+                    expected_version=form.cleaned_data["version"],
+                    user=request.user,
+                    complete=complete,
+                )
+            except services.EditConflict as clash:
+                current = clash.current
+                conflict = {
+                    "by": current.updated_by,
+                    "changes": _describe_changes(
+                        form.cleaned_data["original"], services.snapshot(current), form
+                    ),
+                }
+                # Keep everything this person typed; the next save knowingly replaces
+                # the other version, whose changes are listed above the form.
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                data["original"] = json.dumps(services.snapshot(current))
+                form = AssessmentForm(data, instance=current)
+            except services.NotADraft:
+                messages.error(request, _("Someone completed this assessment meanwhile."))
+                return redirect("assessment_detail", assessment_id=assessment.pk)
+            else:
+                if complete:
+                    messages.success(request, _("Assessment completed."))
+                    return redirect("assessment_detail", assessment_id=assessment.pk)
+                messages.success(request, _("Draft saved."))
+                return redirect("assessment_edit", assessment_id=assessment.pk)
+    else:
+        form = AssessmentForm(
+            instance=assessment,
+            initial={
+                "version": assessment.version,
+                "original": json.dumps(services.snapshot(assessment)),
+            },
+        )
+    return render(
+        request,
+        "assessments/assessment_form.html",
+        {
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "form": form,
+            "conflict": conflict,
+            "internal_exam_fields": INTERNAL_EXAM_FINDINGS,
+        },
+    )
+
+
+def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Opened an assessment"))
+    return render(
+        request,
+        "assessments/assessment_detail.html",
+        {
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "summary": assessment_summary(assessment),
+            "referral_form": ReferralForm(),
+        },
+    )
+
+
+@require_POST
+def assessment_referral(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    form = ReferralForm(request.POST)
+    if form.is_valid():
+        services.assessment_record_referral(
+            assessment=assessment, user=request.user, note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("Referral recorded."))
+    else:
+        messages.error(request, _("Say to whom and how the referral was made."))
+    return redirect("assessment_detail", assessment_id=assessment.pk)
+
+
+def assessment_export(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Exported an assessment as JSON"))
+    response = JsonResponse(
+        assessment_to_intake(assessment), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
+    filename = f"intake-{assessment.patient.record_number}-{assessment.assessed_on}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def assessment_import(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = patient_for_user(request, patient_id)
+    log_access(request, patient, _("Imported an intake file"))
+    form = IntakeUploadForm(request.POST or None, request.FILES or None)
+    errors: list = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            intake = intake_contract.load_intake_text(upload.read(intake_contract.MAX_BYTES + 1))
+            events = intake_diary(intake, folder=None)
+        except intake_contract.IntakeError as error:
+            errors = error.errors
+        else:
+            assessment = intake_import(
+                patient=patient, intake=intake, therapist=request.user, events=events
+            )
+            messages.success(request, _("Intake imported as a draft: check it, then complete it."))
+            return redirect("assessment_detail", assessment_id=assessment.pk)
+    return render(
+        request,
+        "assessments/assessment_import.html",
+        {"patient": patient, "form": form, "errors": errors},
+    )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from assessments.access import assessment_for_user
+from assessments.forms_questionnaires import QuestionnairesForm
+from assessments.questionnaire_store import score_all
+from assessments.questionnaires import QuestionnaireError
+from assessments.services import NotADraft
+from assessments.services_questionnaires import assessment_questionnaires_save
+from clinic.access import log_access
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_questionnaires(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    stored = assessment.questionnaires or {}
+    initial = QuestionnairesForm.initial_from(stored)
+    if request.method == "POST":
+        log_access(request, assessment.patient, _("Saved questionnaires"))
+        if not assessment.is_draft:
+            messages.error(
+                request, _("This assessment is complete: its questionnaires are read-only.")
+            )
+            return redirect("assessment_questionnaires", assessment_id=assessment.pk)
+        form = QuestionnairesForm(request.POST, initial=initial)
+        if form.is_valid():
+            try:
+                assessment_questionnaires_save(
+                    assessment=assessment, answers=form.answers, user=request.user
+                )
+            except NotADraft:
+                messages.error(request, _("Someone completed this assessment meanwhile."))
+                return redirect("assessment_questionnaires", assessment_id=assessment.pk)
+            except QuestionnaireError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Questionnaires saved."))
+                return redirect("assessment_questionnaires", assessment_id=assessment.pk)
+    else:
+        log_access(request, assessment.patient, _("Opened the questionnaires"))
+        form = QuestionnairesForm(initial=initial, read_only=not assessment.is_draft)
+    return render(
+        request,
+        "assessments/questionnaires.html",
+        {
+            "assessment": assessment,
+            "patient": assessment.patient,
+            "form": form,
+            "scores": score_all(stored),
+        },
+    )
