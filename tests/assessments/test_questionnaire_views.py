@@ -197,7 +197,9 @@ def test_a_completed_assessment_is_read_only(therapist_client, assessment):
     assert all(field.disabled for field in form.fields.values())
     assert content.count(" checked") == 20 and "<select" in content and " disabled" in content
 
-    response = therapist_client.post(url(assessment), {"pfdi20_1": "0", **pfiq7_data()}, follow=True)
+    response = therapist_client.post(
+        url(assessment), {"pfdi20_1": "0", **pfiq7_data()}, follow=True
+    )
     assert response.status_code == 200
     assert "questionnaires are read-only" in response.content.decode()
     assessment.refresh_from_db()
