@@ -32,6 +32,7 @@ check-system:
 demo: install check-system
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py loaddata fixtures/demo_clinic.json -v0
+	$(BIN)/python manage.py load_library -v0
 
 run: demo
 	@echo ""

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from careplans.library import PLACEHOLDERS, TEXT_FIELDS, entry_errors
+from careplans.models import Intervention
+from clinic.models import Clinic
+
+
+class DosingField(forms.CharField):
+    """Default dosing typed as one "name: number" a line, e.g. "hold_s: 5"."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "class": "font-monospace"})
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, dict):
+            return "\n".join(f"{key}: {number}" for key, number in value.items())
+        return value or ""
+
+    def to_python(self, value: Any) -> dict[str, int]:
+        if isinstance(value, dict):
+            return value
+        dosing: dict[str, int] = {}
+        for number, line in enumerate(str(value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, colon, amount = line.partition(":")
+            key, amount = key.strip(), amount.strip()
+            if not colon or not key or not amount.isdigit():
+                raise forms.ValidationError(
+                    _('Line %(line)s: write a name, a colon and a whole number, like "hold_s: 5".'),
+                    params={"line": number},
+                )
+            dosing[key] = int(amount)
+        return dosing
+
+
+class InterventionForm(forms.ModelForm):
+    default_dosing = DosingField(
+        label=_("Default dosing"),
+        required=False,
+        help_text=_(
+            'One a line, as "name: number" (e.g. "hold_s: 5"). Used when a therapist adds this '
+            "item by hand; a built plan sets its own numbers from the findings."
+        ),
+    )
+
+    class Meta:
+        model = Intervention
+        fields = [
+            "code",
+            "category",
+            "title",
+            "patient_text",
+            "patient_text_vulva",
+            "patient_text_penis",
+            "default_dosing",
+            "source",
+            "is_active",
+        ]
+        widgets = {
+            "patient_text": forms.Textarea(attrs={"rows": 7}),
+            "patient_text_vulva": forms.Textarea(attrs={"rows": 9}),
+            "patient_text_penis": forms.Textarea(attrs={"rows": 9}),
+            "source": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "code": _("Lower-case words joined by dots, starting with the category."),
+            "is_active": _("Untick to stop offering this item in new plans. It is kept."),
+        }
+
+    def __init__(self, *args: Any, clinic: Clinic, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        if self.instance.pk:
+            # Scripts and the builder look entries up by code; the category goes with it.
+            for name in ("code", "category"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Fixed once the entry exists.")
+        placeholders = ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+        self.fields["patient_text"].help_text = _(
+            "Plain words, short sentences, second person. Numbers can come from the dosing "
+            "with placeholders: %(placeholders)s."
+        ) % {"placeholders": placeholders}
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        taken = Intervention.objects.filter(clinic=self.clinic, code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This clinic's library already has this code."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        entry = {name: cleaned.get(name) for name in ("code", "category", "default_dosing")}
+        entry.update({name: cleaned.get(name) or "" for name in TEXT_FIELDS})
+        for field, messages in entry_errors({**entry, "title": "-", "source": "-"}).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, list(messages))
+        return cleaned

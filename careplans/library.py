@@ -1,0 +1,308 @@
+"""The intervention library: what each plan item says to the patient, per clinic.
+
+The wording ships in ``fixtures/interventions.json`` (a plain JSON list, not a Django
+fixture): one entry per code the builder can emit (``careplans.rules.RULES``). Each clinic
+gets its own copy, which its clinic admins may edit; ``library_install`` copies the
+fixture into a clinic, ``load_library_entries`` reads and checks it, and
+``render_patient_text`` fills the dosing placeholders of a text ({hold_s}, {weeks}...)
+from one plan item's dosing for the printed plan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from careplans.models import Category, Intervention
+from clinic.models import Clinic
+
+FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "interventions.json"
+
+# Dosing keys a patient text may show. The careplan-v1 keys, plus the two the builder
+# adds: ``rest_s`` (the full release after each squeeze, safety rule 3) and
+# ``review_after_weeks`` (OAB medication review).
+PLACEHOLDERS: tuple[str, ...] = (
+    "contractions",
+    "hold_s",
+    "rest_s",
+    "sets_per_day",
+    "fast_contractions",
+    "weeks",
+    "minutes",
+    "times_per_day",
+    "start_interval_min",
+    "increase_min",
+    "every_days",
+    "target_interval_min",
+    "max_drinks_per_day",
+    "target_ml_per_day",
+    "review_after_weeks",
+)
+
+TEXT_FIELDS: tuple[str, ...] = ("patient_text", "patient_text_vulva", "patient_text_penis")
+_REQUIRED = ("code", "category", "title", "patient_text", "default_dosing", "source")
+_OPTIONAL = ("patient_text_vulva", "patient_text_penis")
+MAX_DOSE = 10_000
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+DOSING_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+_SIMPLE_FIELD = re.compile(r"\{\{([a-z][a-z0-9_]*)\}\}")  # a {name} once braces are doubled
+_BRACED = re.compile(r"\{([^{}]*)\}")
+
+
+class LibraryError(ValueError):
+    """The fixture is not a valid library; the message names the entry."""
+
+
+# --- Placeholders ------------------------------------------------------------------------
+
+
+def placeholders_in(text: str) -> list[str]:
+    """What is written between braces in a text, in order: {hold_s} gives "hold_s"."""
+    return _BRACED.findall(text)
+
+
+def placeholder_problems(text: str, *, dosing_keys: Iterable[str] | None) -> list[str]:
+    """What is wrong with the placeholders of one text; empty when nothing is.
+
+    ``dosing_keys=None`` when the dosing itself is invalid: only the names are checked.
+    """
+    problems: list[str] = []
+    if "{" in _BRACED.sub("", text) or "}" in _BRACED.sub("", text):
+        problems.append(_("A { or } has no partner. Placeholders look like {hold_s}."))
+    used = list(dict.fromkeys(placeholders_in(text)))
+    unknown = [field for field in used if field not in PLACEHOLDERS]
+    if unknown:
+        problems.append(
+            _("Unknown placeholder %(fields)s. Use only: %(allowed)s.")
+            % {"fields": _braced(unknown), "allowed": _braced(PLACEHOLDERS)}
+        )
+    if dosing_keys is not None:
+        keys = set(dosing_keys)
+        missing = [field for field in used if field in PLACEHOLDERS and field not in keys]
+        if missing:
+            problems.append(
+                _("%(fields)s: add a value for each to the default dosing.")
+                % {"fields": _braced(missing)}
+            )
+    return problems
+
+
+def _braced(names: Iterable[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in names)
+
+
+class _LeaveVisible(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def render_patient_text(text: str, dosing: Mapping[str, Any]) -> str:
+    """The text with {placeholders} filled from the dosing; unknown ones stay as typed.
+
+    Only plain {name} fields are filled: every other brace is escaped first, so a text
+    can never reach attributes or items of a value ({hold_s.__class__} stays literal)
+    and a stray brace never raises.
+    """
+    escaped = text.replace("{", "{{").replace("}", "}}")
+    template = _SIMPLE_FIELD.sub(r"{\1}", escaped)
+    values = _LeaveVisible({key: _as_text(value) for key, value in dosing.items()})
+    return template.format_map(values)
+
+
+# --- Checking one entry --------------------------------------------------------------------
+
+
+def dosing_problems(dosing: Any) -> list[str]:
+    if not isinstance(dosing, Mapping):
+        return [_("The default dosing must be a set of name: number pairs.")]
+    problems = []
+    for key, value in dosing.items():
+        if not isinstance(key, str) or not DOSING_KEY_PATTERN.match(key):
+            problems.append(
+                _("%(key)s is not a dosing name: use lower-case letters, digits and _.")
+                % {"key": key}
+            )
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DOSE:
+            problems.append(
+                _("%(key)s must be a whole number from 0 to %(max)s, not %(value)s.")
+                % {"key": key, "value": value, "max": MAX_DOSE}
+            )
+    return problems
+
+
+def entry_errors(entry: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Problems of one library entry by field name; empty when it is valid."""
+    errors: dict[str, list[str]] = {}
+    category = entry.get("category")
+    code = entry.get("code") or ""
+    if category not in Category.values:
+        errors["category"] = [
+            _("%(category)s is not one of the nine categories: %(allowed)s.")
+            % {"category": category, "allowed": ", ".join(Category.values)}
+        ]
+    if not isinstance(code, str) or not CODE_PATTERN.match(code):
+        errors["code"] = [_("A code is lower-case words joined by dots, e.g. lifestyle.walking.")]
+    elif category in Category.values and not code.startswith(f"{category}."):
+        errors["code"] = [
+            _("The code must start with its category: %(prefix)s.") % {"prefix": f"{category}."}
+        ]
+    dosing = entry.get("default_dosing", {})
+    if problems := dosing_problems(dosing):
+        errors["default_dosing"] = problems
+    keys = dosing.keys() if isinstance(dosing, Mapping) and not problems else None
+    for name in TEXT_FIELDS:
+        text = entry.get(name) or ""
+        if not isinstance(text, str):
+            errors[name] = [_("Must be text.")]
+        elif problems := placeholder_problems(text, dosing_keys=keys):
+            errors[name] = problems
+    for name in ("title", "patient_text", "source"):
+        value = entry.get(name)
+        if not isinstance(value, str) or not value.strip():
+            errors.setdefault(name, []).append(_("This field is required."))
+    return errors
+
+
+# --- The fixture ----------------------------------------------------------------------------
+
+
+def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
+    """The fixture's entries, checked; ``LibraryError`` names the first bad entry."""
+    path = path or FIXTURE_PATH
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise LibraryError(f"{path}: cannot read the library ({error})") from error
+    if not isinstance(data, list):
+        raise LibraryError(f"{path}: the library must be a JSON list of entries")
+    seen: set[str] = set()
+    entries = []
+    for position, entry in enumerate(data, start=1):
+        name = entry.get("code") if isinstance(entry, dict) else None
+        where = f"{path}: entry {position} ({name or 'no code'})"
+        if not isinstance(entry, dict):
+            raise LibraryError(f"{where}: not an object")
+        missing = [key for key in _REQUIRED if key not in entry]
+        unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+        if missing or unknown:
+            raise LibraryError(f"{where}: missing {missing or 'nothing'}, unknown {unknown or []}")
+        if name in seen:
+            raise LibraryError(f"{where}: the code appears twice")
+        seen.add(name)
+        if errors := entry_errors(entry):
+            details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+            raise LibraryError(f"{where}: {details}")
+        entries.append({**{key: "" for key in _OPTIONAL}, **entry})
+    return entries
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+LIBRARY_FIELDS: tuple[str, ...] = (
+    "category",
+    "title",
+    "patient_text",
+    "patient_text_vulva",
+    "patient_text_penis",
+    "default_dosing",
+    "source",
+)
+EDITABLE_FIELDS: tuple[str, ...] = (*LIBRARY_FIELDS[1:], "is_active")
+
+
+def _check(intervention: Intervention) -> None:
+    intervention.full_clean()
+    entry = {name: getattr(intervention, name) for name in ("code", *LIBRARY_FIELDS)}
+    if errors := entry_errors(entry):
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def library_install(*, clinic: Clinic, update: bool = False) -> int:
+    """Copy the fixture's entries into a clinic's library; returns how many were added.
+
+    Codes the clinic already has are left alone, so running it twice adds nothing. With
+    ``update=True`` those existing entries are overwritten with the fixture's wording,
+    dosing and source, including any edits the clinic made; whether an entry is offered
+    (``is_active``) is kept. Entries the clinic added itself are never touched.
+    """
+    entries = load_library_entries()
+    existing = {i.code: i for i in Intervention.objects.filter(clinic=clinic)}
+    added = 0
+    for entry in entries:
+        fields = {name: entry[name] for name in LIBRARY_FIELDS}
+        intervention = existing.get(entry["code"])
+        if intervention is None:
+            intervention = Intervention(clinic=clinic, code=entry["code"], **fields)
+            _check(intervention)
+            intervention.save()
+            added += 1
+        elif update:
+            for name, value in fields.items():
+                setattr(intervention, name, value)
+            _check(intervention)
+            intervention.save(update_fields=list(fields))
+    return added
+
+
+@transaction.atomic
+def intervention_create(
+    *,
+    clinic: Clinic,
+    code: str,
+    category: str,
+    title: str,
+    patient_text: str,
+    source: str,
+    patient_text_vulva: str = "",
+    patient_text_penis: str = "",
+    default_dosing: Mapping[str, int] | None = None,
+    is_active: bool = True,
+) -> Intervention:
+    intervention = Intervention(
+        clinic=clinic,
+        code=code,
+        category=category,
+        title=title,
+        patient_text=patient_text,
+        patient_text_vulva=patient_text_vulva,
+        patient_text_penis=patient_text_penis,
+        default_dosing=dict(default_dosing or {}),
+        source=source,
+        is_active=is_active,
+    )
+    _check(intervention)
+    intervention.save()
+    return intervention
+
+
+@transaction.atomic
+def intervention_update(*, intervention: Intervention, **fields: Any) -> Intervention:
+    """Change an entry's wording, dosing, source or whether it is offered.
+
+    The code and the category stay: scripts and the builder look entries up by code.
+    Entries are never deleted; ``is_active=False`` stops offering one.
+    """
+    not_editable = sorted(set(fields) - set(EDITABLE_FIELDS))
+    if not_editable:
+        raise ValueError(f"cannot change {', '.join(not_editable)} of a library entry")
+    for name, value in fields.items():
+        setattr(intervention, name, value)
+    _check(intervention)
+    if fields:
+        intervention.save(update_fields=list(fields))
+    return intervention

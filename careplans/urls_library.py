@@ -1,0 +1,9 @@
+from django.urls import path
+
+from careplans.views import library
+
+urlpatterns = [
+    path("", library.library_list, name="library_list"),
+    path("new/", library.library_new, name="library_new"),
+    path("<int:intervention_id>/edit/", library.library_edit, name="library_edit"),
+]

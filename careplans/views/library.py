@@ -1,0 +1,143 @@
+"""The clinic's intervention library: therapists read it, clinic admins edit it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from careplans import library
+from careplans.forms_library import InterventionForm
+from careplans.models import Category, Intervention
+from careplans.rules import CATEGORIES
+from clinic.access import clinics_for, role_in
+from clinic.models import Clinic, Role
+
+
+def _chosen_clinic(request: HttpRequest, *, prefer: tuple[str, ...] = ()) -> Clinic:
+    """The clinic named by ?clinic=, else the user's first (one where they hold a
+    preferred role, if any). A clinic the user is not a member of is a 404."""
+    clinics = clinics_for(request)
+    wanted = request.GET.get("clinic")
+    if wanted:
+        for clinic in clinics:
+            if str(clinic.pk) == wanted:
+                return clinic
+        raise Http404(_("No such clinic."))
+    preferred = clinics_for(request, roles=prefer) if prefer else []
+    if not (preferred or clinics):
+        raise Http404(_("You are not a member of any clinic yet."))
+    return (preferred or clinics)[0]
+
+
+def _require_admin(request: HttpRequest, clinic_id: int) -> None:
+    if role_in(request, clinic_id) != Role.CLINIC_ADMIN:
+        raise PermissionDenied(_("Only a clinic admin can change the library."))
+
+
+def _intervention_for_user(request: HttpRequest, intervention_id: int) -> Intervention:
+    """An entry of one of the user's clinics; another clinic's entry is a 404."""
+    clinic_ids = [clinic.pk for clinic in clinics_for(request)]
+    try:
+        return Intervention.objects.select_related("clinic").get(
+            pk=intervention_id, clinic_id__in=clinic_ids
+        )
+    except Intervention.DoesNotExist:
+        raise Http404(_("No such library entry.")) from None
+
+
+def _list_url(intervention: Intervention) -> str:
+    url = reverse("library_list")
+    return f"{url}?clinic={intervention.clinic_id}#entry-{intervention.pk}"
+
+
+@dataclass(frozen=True)
+class Wording:
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Group:
+    category: str
+    label: str
+    entries: list[tuple[Intervention, list[Wording]]]
+
+
+def _groups(entries: list[Intervention]) -> list[Group]:
+    """Entries by category, in the plan's category order, each text as printed with the
+    entry's default dosing."""
+    labels = dict(Category.choices)
+    groups = []
+    for category in CATEGORIES:
+        rows = []
+        for entry in (e for e in entries if e.category == category):
+            wordings = [Wording(_("Default wording"), entry.patient_text)]
+            if entry.patient_text_vulva:
+                wordings.append(Wording(_("With a vulva"), entry.patient_text_vulva))
+            if entry.patient_text_penis:
+                wordings.append(Wording(_("With a penis"), entry.patient_text_penis))
+            rendered = [
+                Wording(w.label, library.render_patient_text(w.text, entry.default_dosing))
+                for w in wordings
+            ]
+            rows.append((entry, rendered))
+        if rows:
+            groups.append(Group(category, str(labels[category]), rows))
+    return groups
+
+
+def library_list(request: HttpRequest) -> HttpResponse:
+    clinic = _chosen_clinic(request)
+    entries = list(Intervention.objects.filter(clinic=clinic).order_by("-is_active", "title"))
+    return render(
+        request,
+        "careplans/library_list.html",
+        {
+            "clinic": clinic,
+            "clinics": clinics_for(request),
+            "groups": _groups(entries),
+            "count": len(entries),
+            "can_edit": role_in(request, clinic.pk) == Role.CLINIC_ADMIN,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def library_new(request: HttpRequest) -> HttpResponse:
+    clinic = _chosen_clinic(request, prefer=(Role.CLINIC_ADMIN,))
+    _require_admin(request, clinic.pk)
+    form = InterventionForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        intervention = library.intervention_create(clinic=clinic, **form.cleaned_data)
+        messages.success(request, _("%(title)s was added.") % {"title": intervention.title})
+        return redirect(_list_url(intervention))
+    return render(
+        request,
+        "careplans/library_form.html",
+        {"form": form, "clinic": clinic, "intervention": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def library_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
+    intervention = _intervention_for_user(request, intervention_id)
+    _require_admin(request, intervention.clinic_id)
+    code = intervention.code
+    form = InterventionForm(request.POST or None, instance=intervention, clinic=intervention.clinic)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in library.EDITABLE_FIELDS}
+        library.intervention_update(intervention=intervention, **fields)
+        messages.success(request, _("Changes to %(code)s saved.") % {"code": code})
+        return redirect(_list_url(intervention))
+    return render(
+        request,
+        "careplans/library_form.html",
+        {"form": form, "clinic": intervention.clinic, "intervention": intervention, "code": code},
+    )
