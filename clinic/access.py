@@ -60,3 +60,11 @@ def log_access(request: HttpRequest, patient: Patient, what: str) -> None:
     AccessLog.objects.create(
         user=request.user, patient=patient, what=what, path=request.get_full_path()[:500]
     )
+
+
+def clinic_for_admin(request: HttpRequest, clinic_id: int) -> Clinic:
+    """A clinic the user administers; any other clinic is a 404."""
+    for membership in memberships_for(request):
+        if membership.clinic_id == clinic_id and membership.role == Role.CLINIC_ADMIN:
+            return membership.clinic
+    raise Http404(_("No such clinic."))

@@ -148,3 +148,27 @@ class PatientFilterForm(forms.Form):
     def __init__(self, *args, clinics: list[Clinic], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["therapist"].queryset = therapists_of([c.pk for c in clinics])
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "phone",
+            "email",
+            "address",
+            "paper_size",
+            "daytime_frequency_threshold",
+            "fluid_low_ml",
+            "fluid_high_ml",
+            "alcohol_units_per_week",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        low, high = cleaned.get("fluid_low_ml"), cleaned.get("fluid_high_ml")
+        if low is not None and high is not None and low >= high:
+            self.add_error("fluid_high_ml", _("Must be above the low fluid intake."))
+        return cleaned

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import services
 from clinic.access import (
+    clinic_for_admin,
     clinics_for,
     log_access,
     patient_for_user,
@@ -17,7 +18,7 @@ from clinic.access import (
     require_role,
     role_in,
 )
-from clinic.forms import PatientFilterForm, PatientForm
+from clinic.forms import ClinicSettingsForm, PatientFilterForm, PatientForm
 from clinic.models import Role
 
 
@@ -83,10 +84,20 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     assessments = list(
         patient.assessments.select_related("therapist").order_by("-assessed_on", "-id")[:20]
     )
+    plans = list(
+        patient.care_plans.select_related("assessment", "signed_by").order_by("-created_at", "-id")[
+            :20
+        ]
+    )
     return render(
         request,
         "clinic/patient_detail.html",
-        {"patient": patient, "can_archive": can_archive, "assessments": assessments},
+        {
+            "patient": patient,
+            "can_archive": can_archive,
+            "assessments": assessments,
+            "plans": plans,
+        },
     )
 
 
@@ -110,3 +121,13 @@ def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
     services.patient_restore(patient=patient)
     messages.success(request, _("%(name)s was restored.") % {"name": patient.display_name})
     return redirect("patient_detail", patient_id=patient.pk)
+
+
+def clinic_settings(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        services.clinic_update_settings(clinic=clinic, **form.cleaned_data)
+        messages.success(request, _("Clinic settings saved."))
+        return redirect("clinic_settings", clinic_id=clinic.pk)
+    return render(request, "clinic/clinic_settings.html", {"clinic": clinic, "form": form})
