@@ -12,21 +12,21 @@ from __future__ import annotations
 import io
 import re
 import threading
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from html import escape
 
 import matplotlib
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from matplotlib import dates as mdates
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
+from assessments.diary import URGENCY_EPISODE_MIN, DiaryDay, DiaryEvent
+
+# Headless: the figures below need no backend, and no import of pyplot may open a GUI.
 matplotlib.use("Agg")
-
-from matplotlib import dates as mdates  # noqa: E402 (after choosing the backend)
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from django.utils.translation import gettext as _  # noqa: E402
-
-from assessments.diary import URGENCY_EPISODE_MIN, DiaryDay, DiaryEvent  # noqa: E402
 
 # Okabe & Ito's colour-blind-safe palette; urgency adds a hatch, so colour is never the
 # only cue.
@@ -37,14 +37,15 @@ DRINK = "#56B4E9"  # sky blue
 NIGHT = "#4D4D4D"
 INK = "#1A1A1A"
 GRID = "#D9D9D9"
+_UNRECORDED = {"facecolor": "white", "edgecolor": "#B3B3B3", "hatch": "//", "linewidth": 0}
 
 TICK_PT = 13
 LABEL_PT = 14
 TITLE_PT = 16
 BAR_MINUTES = 16
 
-# rcParams are process-wide: the SVG options are applied only while a chart is saved,
-# and one chart at a time.
+# Matplotlib is not thread-safe (rcParams are process-wide, and so are its caches): one
+# chart at a time, with the SVG options applied only while it is saved.
 _LOCK = threading.Lock()
 _SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "floorplan-diary-chart"}
 _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
@@ -82,6 +83,15 @@ def _is_urgent(event: DiaryEvent) -> bool:
 
 def _x(time: datetime) -> float:
     return float(mdates.date2num(time))
+
+
+def day_title(day: DiaryDay) -> str:
+    """The heading of a day's chart, also its <title>: "Day 1: Monday March 2, 2026"."""
+    return _("Day %(number)d: %(weekday)s %(date)s") % {
+        "number": day.number,
+        "weekday": date_format(day.rise, "l"),
+        "date": date_format(day.rise, "DATE_FORMAT"),
+    }
 
 
 def diary_day_svg(day: DiaryDay, *, title: str) -> str:
@@ -172,28 +182,33 @@ def _draw(day: DiaryDay, title: str) -> Figure:
     drinks_ax.set_ylabel(_("Drinks (mL)"), fontsize=LABEL_PT)
     drinks_ax.set_xlabel(_("Time of day"), fontsize=LABEL_PT)
 
-    # Every day on the same scale: a last day without its next rise still spans 24 hours,
-    # and its night runs to the edge, since the time of getting up is unknown.
+    # Every day on the same scale: a last day without its next rise still spans 24 hours.
     start = day.rise - timedelta(minutes=20)
     end = day.next_rise or max(day.end, day.rise + timedelta(hours=24))
     end += timedelta(minutes=20)
     night_end = day.next_rise or end
+    # Without a next rise the diary stopped at its last event: what follows is unknown.
+    unrecorded = day.next_rise is None and end - day.end > timedelta(minutes=30)
     for ax in (voids_ax, leaks_ax, drinks_ax):
         if day.bed is not None:
             ax.axvspan(_x(day.bed), _x(night_end), color=NIGHT, alpha=0.14, lw=0, zorder=1)
+        if unrecorded:
+            after = day.end + timedelta(minutes=BAR_MINUTES / 2)
+            ax.axvspan(_x(after), _x(end), zorder=1, **_UNRECORDED)
         ax.set_xlim(_x(start), _x(end))
         ax.tick_params(labelsize=TICK_PT, colors=INK)
         ax.grid(axis="y", color=GRID, linewidth=0.8, zorder=0)
         ax.spines[["top", "right"]].set_visible(False)
     leaks_ax.grid(False)
-    locator = mdates.AutoDateLocator(minticks=5, maxticks=13)
+    # Diary times are naive wall-clock times; date2num reads them as UTC, so must these.
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=13, tz=UTC)
     drinks_ax.xaxis.set_major_locator(locator)
-    drinks_ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    drinks_ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=UTC))
     figure.align_ylabels([voids_ax, drinks_ax])
 
     figure.suptitle(title, fontsize=TITLE_PT, fontweight="bold", parse_math=False)
     figure.legend(
-        handles=_legend_handles(),
+        handles=_legend_handles(unmeasured=bool(unmeasured or unpoured), unrecorded=unrecorded),
         loc="outside lower center",
         ncols=4,
         fontsize=TICK_PT,
@@ -218,7 +233,7 @@ def _say_none(ax, text: str) -> None:
     )
 
 
-def _legend_handles() -> list:
+def _legend_handles(*, unmeasured: bool, unrecorded: bool) -> list:
     def marker(label: str, shape: str, face: str, edge: str, size: float = 12) -> Line2D:
         return Line2D(
             [],
@@ -232,15 +247,19 @@ def _legend_handles() -> list:
             label=label,
         )
 
-    return [
+    handles = [
         Patch(facecolor=VOID, edgecolor=INK, label=_("Void")),
         Patch(facecolor=URGENT, edgecolor=INK, hatch="//", label=_("Void, urgency 3–4")),
-        marker(_("Void, volume not measured"), "o", "white", VOID, 10),
-        Patch(facecolor=DRINK, edgecolor=INK, label=_("Drink")),
         marker(_("Leak"), "v", LEAK, LEAK),
         marker(_("Leak, urgency 3–4"), "v", URGENT, INK),
-        Patch(facecolor=NIGHT, alpha=0.14, label=_("Night (in bed)")),
+        Patch(facecolor=DRINK, edgecolor=INK, label=_("Drink")),
     ]
+    if unmeasured:
+        handles.append(marker(_("Volume not measured"), "o", "white", "#595959", 10))
+    handles.append(Patch(facecolor=NIGHT, alpha=0.14, label=_("Night (in bed)")))
+    if unrecorded:
+        handles.append(Patch(**_UNRECORDED, label=_("After the diary's last entry")))
+    return handles
 
 
 def _attributes(match: re.Match[str]) -> str:
@@ -250,24 +269,22 @@ def _attributes(match: re.Match[str]) -> str:
         name, value = name.strip(), value.strip()
         if not name:
             continue
-        if name not in _PRESENTATION:
-            raise ValueError(f"no SVG attribute for the CSS property {name!r}")
-        pairs.append(f' {name}="{value}"')
+        if name in _PRESENTATION:
+            pairs.append(f' {name}="{value}"')
+        else:  # not expected from matplotlib; kept, at the cost of inline use (tested)
+            pairs.append(f' style="{name}: {value}"')
     return "".join(pairs)
 
 
 def _embeddable(svg: str, title: str) -> str:
     """Served as a file or pasted into HTML: no prolog, no CSS, an accessible title."""
     svg = _PROLOG.sub("", svg, count=1)
-    # The only stylesheet matplotlib writes sets defaults every element inherits anyway.
+    # Matplotlib's one stylesheet sets two defaults; they move to the root, and inherit.
     svg = _DEFAULT_STYLE.sub("", svg, count=1)
     svg = _STYLE_ATTR.sub(_attributes, svg)
     opening = _SVG_OPEN.search(svg)
     assert opening is not None
     tag = opening.group(0)[:-1] + ' role="img" stroke-linejoin="round" stroke-linecap="butt">'
     return (
-        svg[: opening.start()]
-        + tag
-        + f"\n <title>{escape(title)}</title>"
-        + svg[opening.end() :]
+        svg[: opening.start()] + tag + f"\n <title>{escape(title)}</title>" + svg[opening.end() :]
     )

@@ -25,6 +25,7 @@ EVENT_TYPES: tuple[str, ...] = ("rise", "bed", "void", "drink", "leak")
 CSV_COLUMNS = ("time", "event", "volume_ml", "urgency", "note")
 
 MAX_ROWS = 20_000
+MAX_FILE_BYTES = 5_000_000  # 20,000 rows of a real diary fit well within this
 MAX_FIELD_CHARS = 1_000
 MAX_VOLUME_ML = 2_000
 MAX_URGENCY = 4
@@ -172,6 +173,19 @@ def _check_header(line: int, header: list[str]) -> list[RowError]:
             values = {"line": line, "column": column, "columns": _COLUMN_LIST}
             errors.append(RowError(line, column, message % values))
     return errors
+
+
+def decode_diary_file(data: bytes) -> str:
+    """A diary file's bytes as text; read at most MAX_FILE_BYTES + 1 so nothing is cut off
+    unnoticed. Raises DiaryError saying why the file cannot be read."""
+    if len(data) > MAX_FILE_BYTES:
+        message = _("The file is larger than %(mb)d MB; split the diary.")
+        raise DiaryError([RowError(1, "", message % {"mb": MAX_FILE_BYTES // 1_000_000})])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        message = _("The file is not UTF-8 text; save it as \u201cCSV UTF-8\u201d and try again.")
+        raise DiaryError([RowError(1, "", message)]) from None
 
 
 def parse_diary_csv(text: str) -> list[DiaryEvent]:

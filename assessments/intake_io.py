@@ -21,7 +21,6 @@ from clinic.i18n import gettext as _
 from clinic.models import Patient
 
 SCHEMA = "pelvic-intake/1"
-DIARY_MAX_BYTES = 5_000_000  # 20,000 rows of a sane diary fit well within this
 
 
 def _plain(value: Any) -> Any:
@@ -126,8 +125,9 @@ def intake_diary(intake: dict[str, Any], *, folder: Path | None) -> list[diary.D
                 _("a file path cannot be followed from an upload: put the diary rows in the file")
             )
         try:
-            text = (folder / source).read_bytes()[:DIARY_MAX_BYTES].decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
+            with (folder / source).open("rb") as file:
+                text = diary.decode_diary_file(file.read(diary.MAX_FILE_BYTES + 1))
+        except OSError as error:
             raise _diary_error(
                 _("cannot read %(path)s: %(reason)s") % {"path": source, "reason": error}
             ) from None

@@ -104,11 +104,16 @@ def diary_time_from_db(stored: datetime) -> datetime:
     return stored.astimezone(UTC).replace(tzinfo=None)
 
 
+def _lock_draft(assessment: Assessment) -> None:
+    # Re-read under a lock: someone may have completed the assessment meanwhile.
+    if Assessment.objects.select_for_update().get(pk=assessment.pk).status != Status.DRAFT:
+        raise NotADraft()
+
+
 @transaction.atomic
 def diary_replace(*, assessment: Assessment, events: list) -> int:
     """Replace the diary with parsed events (all or nothing)."""
-    if assessment.status != Status.DRAFT:
-        raise NotADraft()
+    _lock_draft(assessment)
     assessment.diary_entries.all().delete()
     DiaryEntry.objects.bulk_create(
         DiaryEntry(
@@ -126,8 +131,7 @@ def diary_replace(*, assessment: Assessment, events: list) -> int:
 
 @transaction.atomic
 def diary_add(*, assessment: Assessment, event) -> DiaryEntry:
-    if assessment.status != Status.DRAFT:
-        raise NotADraft()
+    _lock_draft(assessment)
     entry = DiaryEntry(
         assessment=assessment,
         time=diary_time_to_db(event.time),
@@ -139,3 +143,10 @@ def diary_add(*, assessment: Assessment, event) -> DiaryEntry:
     entry.full_clean()
     entry.save()
     return entry
+
+
+@transaction.atomic
+def diary_entry_delete(*, entry: DiaryEntry) -> None:
+    # A diary row may be corrected while the assessment is a draft; never after.
+    _lock_draft(entry.assessment)
+    entry.delete()

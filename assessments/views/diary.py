@@ -1,13 +1,147 @@
-# Being written: bladder-diary pages.
-from django.http import Http404
+"""The bladder diary of an assessment: quick entry, CSV upload, metrics and day charts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments import charts, diary, services
+from assessments.access import assessment_for_user
+from assessments.forms_diary import DiaryRowForm, DiaryUploadForm
+from assessments.intake_io import diary_events
+from assessments.models import Assessment
+from assessments.summary import assessment_summary
+from clinic.access import log_access
+
+# A chart is a document of its own when opened directly: it may load nothing, run nothing.
+CHART_POLICY = "default-src 'none'; sandbox"
 
 
-def diary_page(request, assessment_id):
-    raise Http404
+def _read_only(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    messages.info(request, _("This assessment is complete: its diary can no longer be changed."))
+    return redirect("assessment_diary", assessment_id=assessment.pk)
 
 
-diary_upload = diary_entry_delete = diary_page
+def _render(
+    request: HttpRequest,
+    assessment: Assessment,
+    *,
+    form: DiaryRowForm | None = None,
+    upload_form: DiaryUploadForm | None = None,
+    upload_errors: list[diary.RowError] | None = None,
+) -> HttpResponse:
+    entries = [
+        {"entry": entry, "time": services.diary_time_from_db(entry.time)}
+        for entry in assessment.diary_entries.all()
+    ]
+    if assessment.is_draft and form is None:
+        form = DiaryRowForm(day=_next_day(request, entries))
+    if form is not None and (form.is_bound or "date" in request.GET):
+        form.focus_first()
+    context = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "entries": entries,
+        "form": form if assessment.is_draft else None,
+        "upload_form": (upload_form or DiaryUploadForm()) if assessment.is_draft else None,
+        "upload_errors": upload_errors or [],
+        "summary": assessment_summary(assessment),
+        "added": request.GET.get("added", ""),
+    }
+    return render(request, "assessments/diary.html", context)
 
 
-def diary_day_chart(request, assessment_id, day):
-    raise Http404
+def _next_day(request: HttpRequest, entries: list[dict]) -> date | None:
+    """The date the next row most likely has: the last row added, else the latest row."""
+    try:
+        return date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        return entries[-1]["time"].date() if entries else None
+
+
+@require_http_methods(["GET", "POST"])
+def diary_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Opened a bladder diary"))
+    if request.method == "GET":
+        return _render(request, assessment)
+    if not assessment.is_draft:
+        return _read_only(request, assessment)
+    form = DiaryRowForm(request.POST)
+    if not form.is_valid():
+        return _render(request, assessment, form=form)
+    try:
+        entry = services.diary_add(assessment=assessment, event=form.diary_event)
+    except services.NotADraft:
+        return _read_only(request, assessment)
+    when = form.diary_event.time
+    messages.success(
+        request,
+        _("Row added: %(time)s, %(event)s.")
+        % {"time": date_format(when, "DATETIME_FORMAT"), "event": entry.get_event_display()},
+    )
+    url = reverse("assessment_diary", args=[assessment.pk])
+    # No #fragment: Chromium skips autofocus on a URL that has one.
+    return redirect(f"{url}?date={when.date().isoformat()}&added={entry.pk}")
+
+
+@require_POST
+def diary_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Uploaded a bladder diary"))
+    if not assessment.is_draft:
+        return _read_only(request, assessment)
+    form = DiaryUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render(request, assessment, upload_form=form)
+    try:
+        upload = form.cleaned_data["file"]
+        events = diary.parse_diary_csv(
+            diary.decode_diary_file(upload.read(diary.MAX_FILE_BYTES + 1))
+        )
+    except diary.DiaryError as error:
+        return _render(request, assessment, upload_form=form, upload_errors=error.errors)
+    try:
+        count = services.diary_replace(assessment=assessment, events=events)
+    except services.NotADraft:
+        return _read_only(request, assessment)
+    messages.success(
+        request,
+        _("Diary uploaded: %(count)d rows now make up the diary.") % {"count": count},
+    )
+    return redirect("assessment_diary", assessment_id=assessment.pk)
+
+
+@require_POST
+def diary_entry_delete(request: HttpRequest, assessment_id: int, entry_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    log_access(request, assessment.patient, _("Deleted a bladder diary row"))
+    entry = get_object_or_404(assessment.diary_entries, pk=entry_id)
+    try:
+        services.diary_entry_delete(entry=entry)
+    except services.NotADraft:
+        return _read_only(request, assessment)
+    messages.success(request, _("Row deleted."))
+    return redirect("assessment_diary", assessment_id=assessment.pk)
+
+
+@require_GET
+def diary_day_chart(request: HttpRequest, assessment_id: int, day: int) -> HttpResponse:
+    # Part of a page whose opening is logged already: one log row per page, not per image.
+    assessment = assessment_for_user(request, assessment_id)
+    days = diary.diary_days(diary_events(assessment))
+    if not 1 <= day <= len(days):
+        raise Http404(_("No such diary day."))
+    svg = charts.diary_day_svg(days[day - 1], title=charts.day_title(days[day - 1]))
+    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Security-Policy"] = CHART_POLICY
+    response["Cache-Control"] = "private, no-cache"
+    response["Content-Disposition"] = f'inline; filename="diary-day-{day}.svg"'
+    return response

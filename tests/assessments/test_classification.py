@@ -23,7 +23,7 @@ from assessments.classification import (
     classify,
 )
 
-EXAMPLE = Path("/work/shared/contracts/examples/intake-example.json")
+EXAMPLE = Path(__file__).parent / "data" / "intake-example.json"
 NORMAL_EXAM = {"consent_recorded": True, "internal_exam": True}
 
 

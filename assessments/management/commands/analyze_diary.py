@@ -33,11 +33,12 @@ class Command(BaseCommand):
         if weight_kg is not None and not 1 <= weight_kg <= 500:
             fail(f"--weight-kg must be from 1 to 500, not {weight_kg:g}")
         try:
-            text = diary_csv.read_bytes()[:5_000_000].decode("utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            fail(f"{diary_csv}: cannot read the file ({error})")
+            with diary_csv.open("rb") as file:
+                data = file.read(diary.MAX_FILE_BYTES + 1)
+        except OSError as error:
+            fail(f"{diary_csv}: cannot read the file ({error.strerror or error})")
         try:
-            events = diary.parse_diary_csv(text)
+            events = diary.parse_diary_csv(diary.decode_diary_file(data))
         except diary.DiaryError as error:
             fail(f"{diary_csv}: not a valid diary-v1 file:\n{error}")
         metrics = diary.diary_metrics(
