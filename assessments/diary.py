@@ -129,6 +129,10 @@ def _parse_row(line: int, fields: Mapping[str, str], errors: list[RowError]) -> 
             message = _("Line %(line)d: %(column)s is longer than %(limit)d characters.")
             values = {"line": line, "column": column, "limit": MAX_FIELD_CHARS}
             errors.append(RowError(line, column, message % values))
+        elif "\x00" in fields.get(column, ""):
+            # A NUL character is never meant, and databases cannot store it in text.
+            message = _("Line %(line)d: %(column)s contains a NUL character.")
+            errors.append(RowError(line, column, message % {"line": line, "column": column}))
     if len(errors) > found:
         return None
 

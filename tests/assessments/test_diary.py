@@ -884,3 +884,9 @@ def test_metrics_do_not_depend_on_the_order_of_events():
 def test_nonsense_settings_are_refused(options):
     with pytest.raises(ValueError):
         diary_metrics([], **options)
+
+
+def test_a_nul_character_is_a_bad_line():
+    with pytest.raises(DiaryError) as caught:
+        parse_diary_csv(csv_text("2026-03-02T07:00,rise,,,", "2026-03-02T07:05,void,100,,a\x00b"))
+    assert [(e.line, e.field) for e in caught.value.errors] == [(3, "note")]
