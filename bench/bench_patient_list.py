@@ -7,7 +7,7 @@ one may take at most twice the median time of the small one.
 
 from __future__ import annotations
 
-from bench.harness import Result, median_seconds
+from bench.harness import Result, paired_medians
 
 SMALL, LARGE = 50, 50_000
 
@@ -43,9 +43,7 @@ def run() -> list[Result]:
         with CaptureQueriesContext(connection) as captured:
             page(label)()
         queries[label] = len(captured)
-    # Interleave the two so that machine noise falls on both alike.
-    small = median_seconds(page("small"), repeat=40)
-    large = median_seconds(page("large"), repeat=40)
+    small, large = paired_medians(page("small"), page("large"), repeat=40)
     return [
         Result("patient_list_queries", queries["large"] / queries["small"], 1.0),
         Result("patient_list_time", large / small, 2.0),

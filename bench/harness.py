@@ -44,6 +44,22 @@ def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 3
     return statistics.median(samples)
 
 
+def paired_medians(
+    first: Callable[[], object], second: Callable[[], object], *, repeat: int, warmup: int = 2
+) -> tuple[float, float]:
+    """Median seconds of each, measured alternately so machine noise falls on both alike."""
+    for _ in range(warmup):
+        first()
+        second()
+    a, b = [], []
+    for _ in range(repeat):
+        for action, samples in ((first, a), (second, b)):
+            start = time.perf_counter()
+            action()
+            samples.append(time.perf_counter() - start)
+    return statistics.median(a), statistics.median(b)
+
+
 @dataclass(frozen=True)
 class Result:
     name: str

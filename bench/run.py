@@ -12,10 +12,10 @@ from bench.harness import setup_django  # noqa: E402
 
 def main() -> int:
     setup_django()
-    from bench import bench_patient_list
+    from bench import bench_patient_list, bench_pdf
 
     results = []
-    for module in (bench_patient_list,):
+    for module in (bench_patient_list, bench_pdf):
         for result in module.run():
             print(result.line(), flush=True)
             results.append(result)

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Assessment
+from clinic.models import Clinic, Patient
+
+
+class Category(models.TextChoices):
+    # The nine of careplan-v1, and nothing else.
+    RELAXATION = "relaxation", _("Relaxation")
+    STRENGTHENING = "strengthening", _("Strengthening")
+    COORDINATION = "coordination", _("Coordination")
+    BLADDER_TRAINING = "bladder_training", _("Bladder training")
+    LIFESTYLE = "lifestyle", _("Lifestyle")
+    MEDICAL_REFERRAL = "medical_referral", _("Medical referral")
+    SPECIALIST_REFERRAL = "specialist_referral", _("Specialist referral")
+    URGENT_REFERRAL = "urgent_referral", _("Urgent referral")
+    EDUCATION = "education", _("Education")
+
+
+class Intervention(models.Model):
+    """The clinic's library: what an item says to the patient, by anatomy where it differs."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="interventions")
+    code = models.CharField(_("code"), max_length=80)
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    title = models.CharField(_("title for the patient"), max_length=200)
+    patient_text = models.TextField(_("what to do, in plain words"))
+    patient_text_vulva = models.TextField(
+        _("wording for a patient with a vulva"),
+        blank=True,
+        help_text=_("Leave empty to use the text above."),
+    )
+    patient_text_penis = models.TextField(
+        _("wording for a patient with a penis"),
+        blank=True,
+        help_text=_("Leave empty to use the text above."),
+    )
+    default_dosing = models.JSONField(_("default dosing"), default=dict, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        ordering = ["category", "title"]
+        verbose_name = _("intervention")
+        verbose_name_plural = _("intervention library")
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "code"], name="intervention_code_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+    def text_for(self, anatomy: str) -> str:
+        specific = {"vulva": self.patient_text_vulva, "penis": self.patient_text_penis}
+        return specific.get(anatomy) or self.patient_text
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SIGNED = "signed", _("Signed")
+
+
+class CarePlanQuerySet(models.QuerySet["CarePlan"]):
+    def in_clinics(self, clinic_ids: list[int]) -> CarePlanQuerySet:
+        return self.filter(patient__clinic_id__in=clinic_ids)
+
+
+class CarePlan(models.Model):
+    """One version of a patient's plan. Signed versions never change; a change after
+    signing is a new version that supersedes it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="care_plans")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="care_plans")
+    version = models.PositiveIntegerField(default=1)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    # What the builder produced (careplan-v1), kept as built for the record.
+    built = models.JSONField()
+    personal_note = models.TextField(_("personal note to the patient"), blank=True)
+    next_review_on = models.DateField(_("next review"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.FileField(upload_to="plans/%Y/%m/", blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = CarePlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("care plan")
+        verbose_name_plural = _("care plans")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "version"], name="one_plan_version")
+        ]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="plan_by_patient")]
+
+    def __str__(self) -> str:
+        return f"{self.patient} plan v{self.version}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == PlanStatus.SIGNED
+
+    @property
+    def classification(self) -> dict:
+        return self.built.get("classification", {})
+
+    @property
+    def notices(self) -> list[str]:
+        return self.built.get("notices", [])
+
+    @property
+    def red_flags(self) -> list[str]:
+        return self.built.get("red_flags", [])
+
+
+class CarePlanItem(models.Model):
+    plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=80)
+    category = models.CharField(max_length=30, choices=Category.choices)
+    phase = models.PositiveSmallIntegerField(choices=[(1, _("Start now")), (2, _("At review"))])
+    title = models.CharField(max_length=200)
+    rationale = models.TextField()
+    dosing = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=300)
+    added_by_therapist = models.BooleanField(default=False)
+    # A removed item stays on the record, with the reason when it was a safety item.
+    removed = models.BooleanField(default=False)
+    removal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.code

@@ -28,7 +28,6 @@ from careplans.rules import RULES, build_plan
 from clinic.models import Role
 from tests.factories import MembershipFactory, UserFactory
 
-
 RULE_CATEGORIES = {rule.code: rule.category for rule in RULES}
 RULE_SOURCES = {rule.code: rule.source for rule in RULES}
 

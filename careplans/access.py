@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from careplans.models import CarePlan, CarePlanItem
+from clinic.access import memberships_for
+
+
+def plan_for_user(request: HttpRequest, plan_id: int) -> CarePlan:
+    """A care plan of a patient in one of the user's clinics; anything else is a 404."""
+    clinic_ids = [m.clinic_id for m in memberships_for(request)]
+    try:
+        return (
+            CarePlan.objects.in_clinics(clinic_ids)
+            .select_related("patient", "patient__clinic", "assessment", "signed_by", "created_by")
+            .get(pk=plan_id)
+        )
+    except CarePlan.DoesNotExist:
+        raise Http404(_("No such care plan.")) from None
+
+
+def plan_item_for_user(request: HttpRequest, plan: CarePlan, item_id: int) -> CarePlanItem:
+    try:
+        return plan.items.get(pk=item_id)
+    except CarePlanItem.DoesNotExist:
+        raise Http404(_("No such item in this plan.")) from None

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from careplans.models import Intervention
+
+DOSING_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+class RemoveItemForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why remove it?"),
+        required=False,
+        max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("Needed for a safety item")}),
+    )
+
+
+class ItemForm(forms.Form):
+    phase = forms.TypedChoiceField(
+        label=_("Phase"),
+        coerce=int,
+        choices=[(1, _("1: start now")), (2, _("2: at review"))],
+    )
+
+    def __init__(self, *args, dosing: dict[str, int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.dosing_keys = list(dosing)
+        for key, value in dosing.items():
+            self.fields[f"dosing_{key}"] = forms.IntegerField(
+                label=key.replace("_", " "), min_value=0, max_value=10000, initial=value
+            )
+
+    def dosing(self) -> dict[str, int]:
+        return {key: self.cleaned_data[f"dosing_{key}"] for key in self.dosing_keys}
+
+
+class AddItemForm(forms.Form):
+    intervention = forms.ModelChoiceField(
+        label=_("Add from the library"), queryset=Intervention.objects.none()
+    )
+    phase = forms.TypedChoiceField(
+        label=_("Phase"), coerce=int, choices=[(1, _("1: start now")), (2, _("2: at review"))]
+    )
+    rationale = forms.CharField(label=_("Why"), max_length=1000, required=False)
+
+    def __init__(self, *args, clinic_id: int, exclude_codes: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].queryset = Intervention.objects.filter(
+            clinic_id=clinic_id, is_active=True
+        ).exclude(code__in=exclude_codes)
+
+
+class PlanNoteForm(forms.Form):
+    personal_note = forms.CharField(
+        label=_("Personal note to the patient"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    next_review_on = forms.DateField(
+        label=_("Next review"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -1,0 +1,214 @@
+"""Writes for care plans: small, atomic, keyword-only. Signed plans never change."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.intake_io import assessment_to_intake, diary_events
+from assessments.models import Assessment, Status
+from careplans import rules
+from careplans.models import CarePlan, CarePlanItem, Intervention, PlanStatus
+from clinic.models import Clinic
+
+# NICE NG210: review during a PFMT programme; the default first review is mid-programme.
+DEFAULT_REVIEW_AFTER_WEEKS = 6
+
+
+class PlanLocked(Exception):
+    """A signed plan never changes; a change makes a new version."""
+
+
+def plan_settings(clinic: Clinic) -> rules.PlanSettings:
+    return rules.PlanSettings(
+        fluid_low_ml=clinic.fluid_low_ml,
+        fluid_high_ml=clinic.fluid_high_ml,
+        alcohol_units_per_week=clinic.alcohol_units_per_week,
+        daytime_frequency_threshold=clinic.daytime_frequency_threshold,
+    )
+
+
+def build_for_assessment(assessment: Assessment) -> dict[str, Any]:
+    """The same builder as `manage.py build_plan`, fed from the database."""
+    intake = assessment_to_intake(assessment, with_diary=False)
+    settings = plan_settings(assessment.patient.clinic)
+    events = diary_events(assessment)
+    diary = (
+        rules.diary_findings(
+            events,
+            age=intake["patient"]["age"],
+            weight_kg=intake["patient"].get("weight_kg"),
+            settings=settings,
+        )
+        if events
+        else None
+    )
+    return rules.build_plan(intake, diary=diary, settings=settings)
+
+
+def _draft(plan: CarePlan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise PlanLocked()
+
+
+@transaction.atomic
+def careplan_build(*, assessment: Assessment, user) -> CarePlan:
+    if assessment.status != Status.COMPLETE:
+        raise ValidationError(_("Complete the assessment before building a plan."))
+    existing = assessment.care_plans.filter(status=PlanStatus.DRAFT).first()
+    if existing is not None:
+        return existing  # one draft at a time: building again opens it
+    built = build_for_assessment(assessment)
+    latest = assessment.care_plans.aggregate(v=Max("version"))["v"] or 0
+    plan = CarePlan.objects.create(
+        patient=assessment.patient,
+        assessment=assessment,
+        version=latest + 1,
+        built=built,
+        created_by=user,
+        next_review_on=assessment.assessed_on + timedelta(weeks=DEFAULT_REVIEW_AFTER_WEEKS),
+    )
+    CarePlanItem.objects.bulk_create(
+        CarePlanItem(
+            plan=plan,
+            position=n,
+            code=item["code"],
+            category=item["category"],
+            phase=item["phase"],
+            title=item["title"],
+            rationale=item["rationale"],
+            dosing=item["dosing"],
+            source=item["source"],
+        )
+        for n, item in enumerate(built["items"], start=1)
+    )
+    return plan
+
+
+@transaction.atomic
+def careplan_item_remove(*, item: CarePlanItem, reason: str = "") -> CarePlanItem:
+    _draft(item.plan)
+    reason = reason.strip()
+    if item.code in rules.SAFETY_CODES and not reason:
+        # Safety rule 5: removing a safety item asks for a reason, kept with the plan.
+        raise ValidationError({"reason": _("This is a safety item: say why you remove it.")})
+    item.removed = True
+    item.removal_reason = reason
+    item.save(update_fields=["removed", "removal_reason"])
+    return item
+
+
+@transaction.atomic
+def careplan_item_restore(*, item: CarePlanItem) -> CarePlanItem:
+    _draft(item.plan)
+    item.removed = False
+    item.removal_reason = ""
+    item.save(update_fields=["removed", "removal_reason"])
+    return item
+
+
+@transaction.atomic
+def careplan_item_update(*, item: CarePlanItem, phase: int, dosing: dict[str, int]) -> CarePlanItem:
+    _draft(item.plan)
+    item.phase = phase
+    item.dosing = dosing
+    item.full_clean()
+    item.save(update_fields=["phase", "dosing"])
+    return item
+
+
+@transaction.atomic
+def careplan_item_move(*, item: CarePlanItem, up: bool) -> None:
+    _draft(item.plan)
+    siblings = list(item.plan.items.order_by("position", "id"))
+    index = siblings.index(item)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(siblings):
+        siblings[index], siblings[other] = siblings[other], siblings[index]
+        for position, sibling in enumerate(siblings, start=1):
+            sibling.position = position
+        CarePlanItem.objects.bulk_update(siblings, ["position"])
+
+
+@transaction.atomic
+def careplan_item_add(
+    *, plan: CarePlan, intervention: Intervention, phase: int, rationale: str
+) -> CarePlanItem:
+    _draft(plan)
+    last = plan.items.aggregate(p=Max("position"))["p"] or 0
+    return CarePlanItem.objects.create(
+        plan=plan,
+        position=last + 1,
+        code=intervention.code,
+        category=intervention.category,
+        phase=phase,
+        title=intervention.title,
+        rationale=rationale.strip() or _("Added by the therapist."),
+        dosing=dict(intervention.default_dosing),
+        source=intervention.source,
+        added_by_therapist=True,
+    )
+
+
+@transaction.atomic
+def careplan_update_note(*, plan: CarePlan, personal_note: str, next_review_on) -> CarePlan:
+    _draft(plan)
+    plan.personal_note = personal_note
+    plan.next_review_on = next_review_on
+    plan.save(update_fields=["personal_note", "next_review_on"])
+    return plan
+
+
+@transaction.atomic
+def careplan_sign(*, plan: CarePlan, user) -> CarePlan:
+    """Lock the plan and store the patient's PDF with its SHA-256."""
+    from careplans.documents import render_pdf
+
+    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    _draft(plan)
+    plan.status = PlanStatus.SIGNED
+    plan.signed_by = user
+    plan.signed_at = timezone.now()
+    pdf = render_pdf(plan, "patient")
+    plan.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    plan.pdf.save(
+        f"plan-{plan.patient.record_number}-v{plan.version}-{plan.pk}.pdf",
+        ContentFile(pdf),
+        save=False,
+    )
+    plan.save(update_fields=["status", "signed_by", "signed_at", "pdf", "pdf_sha256"])
+    return plan
+
+
+@transaction.atomic
+def careplan_new_version(*, plan: CarePlan, user) -> CarePlan:
+    """A change after signing: a new draft that supersedes the signed version."""
+    if plan.status != PlanStatus.SIGNED:
+        return plan
+    if hasattr(plan, "superseded_by"):
+        return plan.superseded_by
+    latest = plan.assessment.care_plans.aggregate(v=Max("version"))["v"]
+    new = CarePlan.objects.create(
+        patient=plan.patient,
+        assessment=plan.assessment,
+        version=latest + 1,
+        supersedes=plan,
+        built=plan.built,
+        personal_note=plan.personal_note,
+        next_review_on=plan.next_review_on,
+        created_by=user,
+    )
+    items = list(plan.items.all())
+    for item in items:
+        item.pk = None
+        item.plan = new
+    CarePlanItem.objects.bulk_create(items)
+    return new

@@ -1,0 +1,221 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.access import assessment_for_user
+from careplans import documents, services
+from careplans.access import plan_for_user, plan_item_for_user
+from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm
+from careplans.rules import SAFETY_CODES, safety_violations
+from clinic.access import log_access
+
+
+def _back(plan) -> HttpResponse:
+    return redirect("plan_detail", plan_id=plan.pk)
+
+
+@require_POST
+def plan_build(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    assessment = assessment_for_user(request, assessment_id)
+    try:
+        plan = services.careplan_build(assessment=assessment, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessment_detail", assessment_id=assessment.pk)
+    return _back(plan)
+
+
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    log_access(request, plan.patient, _("Opened a care plan"))
+    items = list(plan.items.all())
+    active = [i for i in items if not i.removed]
+    warnings = safety_violations(
+        {
+            **plan.built,
+            "items": [
+                {"code": i.code, "phase": i.phase, "category": i.category, "dosing": i.dosing}
+                for i in active
+            ],
+        }
+    )
+    return render(
+        request,
+        "careplans/plan_detail.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "items": [
+                {
+                    "item": item,
+                    "form": ItemForm(
+                        initial={"phase": item.phase}, dosing=item.dosing, prefix=f"i{item.pk}"
+                    ),
+                    "safety": item.code in SAFETY_CODES,
+                }
+                for item in items
+            ],
+            "add_form": AddItemForm(
+                clinic_id=plan.patient.clinic_id, exclude_codes=[i.code for i in active]
+            ),
+            "note_form": PlanNoteForm(
+                initial={"personal_note": plan.personal_note, "next_review_on": plan.next_review_on}
+            ),
+            "remove_form": RemoveItemForm(),
+            "warnings": warnings,
+            "versions": plan.assessment.care_plans.order_by("-version"),
+            "documents": documents.DOCUMENTS,
+            "recipients": documents.REFERRAL_RECIPIENTS,
+        },
+    )
+
+
+def _locked(request: HttpRequest, plan) -> HttpResponse:
+    messages.error(request, _("This plan is signed and cannot change: make a new version."))
+    return _back(plan)
+
+
+@require_POST
+def plan_item_remove(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    item = plan_item_for_user(request, plan, item_id)
+    form = RemoveItemForm(request.POST)
+    try:
+        form.is_valid()
+        services.careplan_item_remove(item=item, reason=form.cleaned_data.get("reason", ""))
+    except services.PlanLocked:
+        return _locked(request, plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Removed: %(title)s.") % {"title": item.title})
+    return _back(plan)
+
+
+@require_POST
+def plan_item_restore(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    item = plan_item_for_user(request, plan, item_id)
+    try:
+        services.careplan_item_restore(item=item)
+    except services.PlanLocked:
+        return _locked(request, plan)
+    return _back(plan)
+
+
+@require_POST
+def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    item = plan_item_for_user(request, plan, item_id)
+    form = ItemForm(request.POST, dosing=item.dosing, prefix=f"i{item.pk}")
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()
+        )
+        messages.error(
+            request,
+            _("%(title)s was not changed: %(problems)s")
+            % {"title": item.title, "problems": problems},
+        )
+        return _back(plan)
+    try:
+        services.careplan_item_update(
+            item=item, phase=form.cleaned_data["phase"], dosing=form.dosing()
+        )
+    except services.PlanLocked:
+        return _locked(request, plan)
+    messages.success(request, _("Saved: %(title)s.") % {"title": item.title})
+    return _back(plan)
+
+
+@require_POST
+def plan_item_move(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    item = plan_item_for_user(request, plan, item_id)
+    try:
+        services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
+    except services.PlanLocked:
+        return _locked(request, plan)
+    return _back(plan)
+
+
+@require_POST
+def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    form = AddItemForm(
+        request.POST,
+        clinic_id=plan.patient.clinic_id,
+        exclude_codes=list(plan.items.filter(removed=False).values_list("code", flat=True)),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose an intervention from the library to add."))
+        return _back(plan)
+    try:
+        services.careplan_item_add(
+            plan=plan,
+            intervention=form.cleaned_data["intervention"],
+            phase=form.cleaned_data["phase"],
+            rationale=form.cleaned_data["rationale"],
+        )
+    except services.PlanLocked:
+        return _locked(request, plan)
+    return _back(plan)
+
+
+@require_POST
+def plan_note(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    form = PlanNoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please check the note and the review date."))
+        return _back(plan)
+    try:
+        services.careplan_update_note(plan=plan, **form.cleaned_data)
+    except services.PlanLocked:
+        return _locked(request, plan)
+    messages.success(request, _("Note saved."))
+    return _back(plan)
+
+
+@require_POST
+def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    try:
+        services.careplan_sign(plan=plan, user=request.user)
+    except services.PlanLocked:
+        return _locked(request, plan)
+    messages.success(request, _("Plan signed. The printed plan is stored and ready."))
+    return _back(plan)
+
+
+@require_POST
+def plan_new_version(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    new = services.careplan_new_version(plan=plan, user=request.user)
+    messages.info(request, _("Version %(v)d: edit it, then sign it.") % {"v": new.version})
+    return _back(new)
+
+
+def plan_document(request: HttpRequest, plan_id: int, kind: str, fmt: str) -> HttpResponse:
+    plan = plan_for_user(request, plan_id)
+    if kind not in documents.DOCUMENTS or fmt not in ("html", "pdf"):
+        raise Http404(_("No such document."))
+    log_access(
+        request, plan.patient, _("Opened the %(kind)s document of a care plan") % {"kind": kind}
+    )
+    recipient = request.GET.get("to", "gp")
+    if fmt == "html":
+        return HttpResponse(documents.render_html(plan, kind, recipient=recipient))
+    filename = f"{kind}-{plan.patient.record_number}-v{plan.version}.pdf"
+    if kind == "patient" and plan.is_signed and plan.pdf:
+        # The signed plan is the stored file, byte for byte, not a new rendering.
+        return FileResponse(plan.pdf.open("rb"), content_type="application/pdf", filename=filename)
+    pdf = documents.render_pdf(plan, kind, recipient=recipient)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
