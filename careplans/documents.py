@@ -4,14 +4,15 @@ the HTML preview and the PDF (WeasyPrint)."""
 from __future__ import annotations
 
 import base64
+import mimetypes
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from weasyprint import HTML
@@ -113,6 +114,9 @@ def patient_context(printable: Printable) -> dict[str, Any]:
     bladder = of("bladder_training")
     return {
         "urgent": of("urgent_referral"),
+        # Safety rule 1: red flags print this section first, even if the therapist
+        # removed the urgent-referral item (with a reason).
+        "see_a_doctor": bool(plan.red_flags),
         "red_flags": [str(RED_FLAG_LABELS.get(f, f)) for f in plan.red_flags],
         "glance": now,
         "relaxation": of("relaxation"),
@@ -178,8 +182,9 @@ def document_context(printable: Printable, kind: str, *, recipient: str = "gp") 
         "clinic": patient.clinic,
         "kind": kind,
         "paper_size": "letter" if patient.clinic.paper_size == "letter" else "A4",
-        "lang": document_language(plan),
-        "today": date.today(),  # noqa: DTZ011 - a letter is dated in the clinic's calendar
+        # render_html has activated the document's language: the patient's for their plan.
+        "lang": translation.get_language(),
+        "today": timezone.localdate(),
         "draft": not plan.is_signed,
     }
     if kind == "patient":
@@ -208,13 +213,15 @@ class StaticFetcher(URLFetcher):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         prefix = PRINT_BASE_URL + settings.STATIC_URL.lstrip("/")
-        path = (
-            finders.find(url.removeprefix(prefix).split("?")[0]) if url.startswith(prefix) else None
-        )
+        name = url.removeprefix(prefix).split("?")[0] if url.startswith(prefix) else ""
+        path = finders.find(name) if name else None
+        if not path and name and staticfiles_storage.exists(name):
+            path = staticfiles_storage.path(name)  # collected files, hashed names
         if not path:
             raise ValueError(f"a printed document fetches only its own static files, not {url}")
+        kind = mimetypes.guess_type(path)[0] or "application/octet-stream"
         with open(path, "rb") as file:
-            return URLFetcherResponse(url, body=file.read())
+            return URLFetcherResponse(url, body=file.read(), headers={"Content-Type": kind})
 
 
 def pdf_from_html(html: str) -> bytes:

@@ -1,0 +1,57 @@
+"""From a completed intake to a signed, printed plan, in a real browser."""
+
+import hashlib
+
+import pytest
+
+from careplans.models import CarePlan, PlanStatus
+from tests.conftest import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library):
+    log_in(page, "tess")
+    page.goto(f"/assessments/{complete_assessment.pk}/")
+    page.get_by_role("button", name="Build plan").click()
+    page.wait_for_url("**/plans/*/")
+    plan = CarePlan.objects.get()
+
+    # Remove a safety item: the reason is required and kept.
+    breathing = page.locator(
+        f"#item-{plan.items.get(code='relaxation.diaphragmatic_breathing').pk}"
+    )
+    breathing.get_by_placeholder("Reason (required)").fill("Does this daily in her yoga class")
+    breathing.get_by_role("button", name="Remove").click()
+    page.wait_for_url("**/plans/*/")
+    assert page.get_by_text("Removed: Does this daily in her yoga class").is_visible()
+
+    # Change a dose.
+    pfmt = plan.items.get(code="strengthening.pfmt")
+    row = page.locator(f"#item-{pfmt.pk}")
+    row.get_by_label("hold s").fill("5")
+    row.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/plans/*/")
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["hold_s"] == 5
+
+    page.get_by_label("Personal note to the patient").fill("Small steps, every day.")
+    page.get_by_role("button", name="Save note").click()
+    page.wait_for_url("**/plans/*/")
+
+    page.get_by_role("button", name="Sign the plan").click()
+    page.wait_for_url("**/plans/*/")
+    assert page.get_by_text("A signed plan never changes.").is_visible()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.SIGNED
+
+    link = page.get_by_role("link", name="Print the patient's plan")
+    response = page.request.get(link.get_attribute("href"))
+    assert response.headers["content-type"] == "application/pdf"
+    assert hashlib.sha256(response.body()).hexdigest() == plan.pdf_sha256
+
+    page.get_by_role("button", name="Change it (new version)").click()
+    page.wait_for_url("**/plans/*/")
+    assert page.get_by_role("button", name="Sign the plan").is_visible()
+    assert CarePlan.objects.filter(version=2, supersedes=plan).exists()
+    assert page.console_errors == []
