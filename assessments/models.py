@@ -245,6 +245,7 @@ class Assessment(models.Model):
             models.Index(
                 fields=["has_red_flags", "referral_recorded_at"], name="assessment_red_flags"
             ),
+            models.Index(fields=["status", "-completed_at"], name="assessment_recent"),
         ]
 
     def __str__(self) -> str:

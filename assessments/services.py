@@ -82,6 +82,10 @@ def assessment_save(
         current.completed_at = timezone.now()
     current.full_clean()
     current.save()
+    if complete and current.kind == Kind.REVIEW:
+        from careplans.services import reviews_close_for_visit  # careplans builds on us
+
+        reviews_close_for_visit(assessment=current)
     return current
 
 

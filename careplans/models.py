@@ -108,7 +108,11 @@ class CarePlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "version"], name="one_plan_version")
         ]
-        indexes = [models.Index(fields=["patient", "-created_at"], name="plan_by_patient")]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="plan_by_patient"),
+            models.Index(fields=["status", "-created_at"], name="plan_drafts"),
+            models.Index(fields=["status", "-signed_at"], name="plan_recent_signed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.patient} plan v{self.version}"
@@ -150,3 +154,51 @@ class CarePlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ReviewReason(models.TextChoices):
+    PFMT_MID = "pfmt_mid", _("Mid-programme review of pelvic floor training")
+    PFMT_END = "pfmt_end", _("End-of-programme review of pelvic floor training")
+    BLADDER_TRAINING = "bladder_training", _("Bladder training review (6 weeks)")
+    OAB_MEDICATION = "oab_medication", _("Review 4 weeks after starting OAB medication")
+    PLANNED = "planned", _("Planned review")
+
+
+class ReviewQuerySet(models.QuerySet["Review"]):
+    def open(self) -> ReviewQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+    def in_clinics(self, clinic_ids: list[int]) -> ReviewQuerySet:
+        return self.filter(patient__clinic_id__in=clinic_ids)
+
+
+class Review(models.Model):
+    """A follow-up a signed plan calls for; closed by a review visit or a newer plan."""
+
+    class Closed(models.TextChoices):
+        DONE = "done", _("Done")
+        SUPERSEDED = "superseded", _("Superseded by a newer plan")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="reviews")
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="reviews")
+    reason = models.CharField(_("reason"), max_length=30, choices=ReviewReason.choices)
+    due_on = models.DateField(_("due"))
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=Closed.choices, blank=True)
+    closed_by_assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        indexes = [
+            models.Index(fields=["closed_at", "due_on"], name="review_due"),
+            models.Index(fields=["patient", "due_on"], name="review_by_patient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.get_reason_display()} {self.due_on}"

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from assessments.intake_io import assessment_to_intake, diary_events
 from assessments.models import Assessment, Status
-from careplans import rules
-from careplans.models import CarePlan, CarePlanItem, Intervention, PlanStatus
+from careplans import reviews, rules
+from careplans.models import CarePlan, CarePlanItem, Intervention, PlanStatus, Review
 from clinic.models import Clinic
 
 # NICE NG210: review during a PFMT programme; the default first review is mid-programme.
@@ -185,7 +185,43 @@ def careplan_sign(*, plan: CarePlan, user) -> CarePlan:
         save=False,
     )
     plan.save(update_fields=["status", "signed_by", "signed_at", "pdf", "pdf_sha256"])
+    reviews_schedule(plan=plan)
     return plan
+
+
+# A review visit a little before its due date still counts as that review.
+REVIEW_EARLY_DAYS = 14
+
+
+def reviews_schedule(*, plan: CarePlan) -> list[Review]:
+    """The reviews a newly signed plan calls for; older plans' open reviews give way."""
+    Review.objects.open().filter(patient=plan.patient).update(
+        closed_at=timezone.now(), closed_reason=Review.Closed.SUPERSEDED
+    )
+    items = plan.items.filter(removed=False).values("code", "phase", "dosing")
+    due = reviews.reviews_for_plan(
+        items, signed_on=timezone.localdate(plan.signed_at), planned_on=plan.next_review_on
+    )
+    return Review.objects.bulk_create(
+        Review(patient=plan.patient, plan=plan, reason=r.reason, due_on=r.due_on) for r in due
+    )
+
+
+@transaction.atomic
+def reviews_close_for_visit(*, assessment: Assessment) -> int:
+    """A completed review visit closes the reviews due by then."""
+    return (
+        Review.objects.open()
+        .filter(
+            patient=assessment.patient,
+            due_on__lte=assessment.assessed_on + timedelta(days=REVIEW_EARLY_DAYS),
+        )
+        .update(
+            closed_at=timezone.now(),
+            closed_reason=Review.Closed.DONE,
+            closed_by_assessment=assessment,
+        )
+    )
 
 
 @transaction.atomic

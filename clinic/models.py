@@ -200,6 +200,9 @@ class Patient(models.Model):
                 name="patient_list",
             ),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob"),
+            models.Index(
+                fields=["clinic", "archived_at", "assigned_therapist"], name="patient_caseload"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -125,4 +125,4 @@ def log_in(page, username: str, password: str = "test-pass-123") -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/patients/")
+    page.wait_for_url(lambda url: "/login/" not in url)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,10 +21,6 @@ from clinic.access import (
 )
 from clinic.forms import ClinicSettingsForm, PatientFilterForm, PatientForm
 from clinic.models import Role
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect("patient_list")
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
@@ -89,11 +86,14 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
             :20
         ]
     )
+    reviews = list(patient.reviews.open().order_by("due_on", "id")[:10])
     return render(
         request,
         "clinic/patient_detail.html",
         {
             "patient": patient,
+            "reviews": reviews,
+            "today": timezone.localdate(),
             "can_archive": can_archive,
             "assessments": assessments,
             "plans": plans,

@@ -1,0 +1,80 @@
+"""The front page: what each role needs to see today, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from assessments.models import Assessment, Status
+from careplans.models import CarePlan, PlanStatus, Review
+from clinic.access import memberships_for
+from clinic.models import Patient, Role
+
+LIST_LIMIT = 25
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    memberships = memberships_for(request)
+    admin_clinics = [m.clinic_id for m in memberships if m.role == Role.CLINIC_ADMIN]
+    # A clinic admin sees the whole clinic; a therapist sees their own caseload.
+    is_admin = bool(admin_clinics)
+    clinic_ids = admin_clinics or [m.clinic_id for m in memberships]
+    today = timezone.localdate()
+    week_end = today + timedelta(days=6 - today.weekday())
+
+    patients = Patient.objects.in_clinics(clinic_ids).active()
+    reviews = Review.objects.open().in_clinics(clinic_ids).select_related("patient")
+    plans = CarePlan.objects.in_clinics(clinic_ids).select_related("patient", "created_by")
+    flags = Assessment.objects.with_open_red_flags().in_clinics(clinic_ids)
+    recent_assessments = Assessment.objects.in_clinics(clinic_ids).filter(status=Status.COMPLETE)
+    if not is_admin:
+        patients = patients.filter(assigned_therapist=request.user)
+        reviews = reviews.filter(patient__assigned_therapist=request.user)
+        plans = plans.filter(created_by=request.user)
+        flags = flags.filter(patient__assigned_therapist=request.user)
+        recent_assessments = recent_assessments.filter(therapist=request.user)
+
+    caseload = list(
+        patients.values(
+            "assigned_therapist",
+            "assigned_therapist__first_name",
+            "assigned_therapist__last_name",
+            "assigned_therapist__username",
+        )
+        .annotate(patients=Count("id"))
+        .order_by("assigned_therapist__first_name", "assigned_therapist__last_name")
+    )
+    due_this_week = reviews.filter(due_on__gte=today, due_on__lte=week_end)
+    overdue = reviews.filter(due_on__lt=today)
+    drafts = plans.filter(status=PlanStatus.DRAFT)
+    context = {
+        "is_admin": is_admin,
+        "today": today,
+        "week_end": week_end,
+        "caseload": caseload,
+        "due_this_week": list(due_this_week.order_by("due_on", "id")[:LIST_LIMIT]),
+        "due_this_week_count": due_this_week.count(),
+        "overdue": list(overdue.order_by("due_on", "id")[:LIST_LIMIT]),
+        "overdue_count": overdue.count(),
+        "drafts": list(drafts.order_by("-created_at", "-id")[:LIST_LIMIT]),
+        "drafts_count": drafts.count(),
+        "red_flags": list(
+            flags.select_related("patient").order_by("-assessed_on", "-id")[:LIST_LIMIT]
+        ),
+        "recent_assessments": list(
+            recent_assessments.select_related("patient", "therapist").order_by(
+                "-completed_at", "-id"
+            )[:10]
+        ),
+        "recent_plans": list(
+            plans.filter(status=PlanStatus.SIGNED)
+            .select_related("signed_by")
+            .order_by("-signed_at", "-id")[:10]
+        ),
+        "limit": LIST_LIMIT,
+    }
+    return render(request, "clinic/dashboard.html", context)

@@ -1,0 +1,80 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from careplans.models import CarePlan, Review
+from tests.factories import AssessmentFactory, PatientFactory
+
+URL = reverse("home")
+
+
+def make_review(patient, therapist, *, days: int, closed: bool = False) -> Review:
+    assessment = AssessmentFactory(patient=patient, therapist=therapist)
+    plan = CarePlan.objects.create(
+        patient=patient, assessment=assessment, built={}, created_by=therapist
+    )
+    return Review.objects.create(
+        patient=patient,
+        plan=plan,
+        reason="bladder_training",
+        due_on=timezone.localdate() + datetime.timedelta(days=days),
+        closed_at=timezone.now() if closed else None,
+    )
+
+
+@pytest.fixture
+def week(clinic, therapist, colleague):
+    mine = PatientFactory(clinic=clinic, assigned_therapist=therapist, last_name="Mine")
+    theirs = PatientFactory(clinic=clinic, assigned_therapist=colleague, last_name="Theirs")
+    make_review(mine, therapist, days=-3)
+    make_review(mine, therapist, days=-10, closed=True)
+    make_review(theirs, colleague, days=-1)
+    monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
+    days_left = (monday + datetime.timedelta(days=6) - timezone.localdate()).days
+    make_review(mine, therapist, days=days_left)
+    make_review(theirs, colleague, days=days_left + 1)  # next week
+    flagged = AssessmentFactory(patient=mine, therapist=therapist, red_flags=["pelvic_mass"])
+    flagged.has_red_flags = True
+    flagged.save()
+    return mine, theirs
+
+
+def test_a_therapist_sees_their_own_caseload(therapist_client, week):
+    context = therapist_client.get(URL).context
+    assert context["overdue_count"] == 1 and context["due_this_week_count"] == 1
+    assert [r.patient.last_name for r in context["overdue"]] == ["Mine"]
+    assert [a.patient.last_name for a in context["red_flags"]] == ["Mine"]
+    assert context["drafts_count"] == 3  # the plans behind Tess's reviews are drafts
+
+
+def test_a_clinic_admin_sees_the_whole_clinic(admin_client_, week, therapist, colleague):
+    context = admin_client_.get(URL).context
+    assert context["overdue_count"] == 2 and context["due_this_week_count"] == 1
+    per_therapist = {row["assigned_therapist"]: row["patients"] for row in context["caseload"]}
+    assert per_therapist == {therapist.pk: 1, colleague.pk: 1}
+
+
+def test_another_clinic_sees_none_of_it(outsider_client, week):
+    context = outsider_client.get(URL).context
+    assert context["overdue_count"] == 0 and context["red_flags"] == []
+    assert context["caseload"] == []
+
+
+def test_its_query_count_is_fixed(
+    admin_client_, week, clinic, therapist, django_assert_num_queries
+):
+    # session, user, memberships, caseload, 2 review lists + 2 counts, drafts + count,
+    # red flags, recent assessments, recent plans
+    with django_assert_num_queries(13):
+        admin_client_.get(URL)
+    for _ in range(5):
+        make_review(PatientFactory(clinic=clinic, assigned_therapist=therapist), therapist, days=-2)
+    with django_assert_num_queries(13):
+        admin_client_.get(URL)
+
+
+def test_login_lands_on_it(client, therapist):
+    response = client.post(reverse("login"), {"username": "tess", "password": "test-pass-123"})
+    assert response["Location"] == URL
