@@ -89,7 +89,7 @@ RED_FLAG_LABELS = {
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):
     def in_clinics(self, clinic_ids: list[int]) -> AssessmentQuerySet:
-        return self.filter(patient__clinic_id__in=clinic_ids)
+        return self.filter(clinic_id__in=clinic_ids)
 
     def with_open_red_flags(self) -> AssessmentQuerySet:
         return self.filter(has_red_flags=True, referral_recorded_at__isnull=True)
@@ -97,6 +97,11 @@ class AssessmentQuerySet(models.QuerySet["Assessment"]):
 
 class Assessment(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    # The patient's clinic, kept here so clinic-wide lists use an index of their own
+    # (a patient never changes clinic).
+    clinic = models.ForeignKey(
+        "clinic.Clinic", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INTAKE)
     assessed_on = models.DateField(_("date"), default=timezone.localdate)
     therapist = models.ForeignKey(
@@ -242,14 +247,24 @@ class Assessment(models.Model):
         verbose_name_plural = _("assessments")
         indexes = [
             models.Index(fields=["patient", "-assessed_on", "-id"], name="assessment_by_patient"),
+            # Partial: red flags are rare, and SQLite cannot seek on a bare boolean.
             models.Index(
-                fields=["has_red_flags", "referral_recorded_at"], name="assessment_red_flags"
+                fields=["clinic", "referral_recorded_at"],
+                condition=models.Q(has_red_flags=True),
+                name="assessment_red_flags",
             ),
-            models.Index(fields=["status", "-completed_at"], name="assessment_recent"),
+            models.Index(
+                fields=["clinic", "status", "-completed_at", "-id"], name="assessment_recent"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.clinic_id is None:
+            self.clinic_id = self.patient.clinic_id
+        super().save(*args, **kwargs)
 
     @property
     def is_draft(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -38,16 +39,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         flags = flags.filter(patient__assigned_therapist=request.user)
         recent_assessments = recent_assessments.filter(therapist=request.user)
 
-    caseload = list(
-        patients.values(
-            "assigned_therapist",
-            "assigned_therapist__first_name",
-            "assigned_therapist__last_name",
-            "assigned_therapist__username",
-        )
-        .annotate(patients=Count("id"))
-        .order_by("assigned_therapist__first_name", "assigned_therapist__last_name")
-    )
+    # Grouped on the index alone; the few therapists' names come in a second query.
+    counts = dict(patients.values_list("assigned_therapist").annotate(n=Count("id")).order_by())
+    therapists = get_user_model().objects.filter(pk__in=[pk for pk in counts if pk])
+    caseload = [
+        {"therapist": user, "patients": counts[user.pk]}
+        for user in therapists.order_by("first_name", "last_name")
+    ]
+    if None in counts:
+        caseload.append({"therapist": None, "patients": counts[None]})
     due_this_week = reviews.filter(due_on__gte=today, due_on__lte=week_end)
     overdue = reviews.filter(due_on__lt=today)
     drafts = plans.filter(status=PlanStatus.DRAFT)

@@ -146,7 +146,8 @@ def diary_event(draw: st.DrawFn, line: int = 0) -> DiaryEvent:
     kind = draw(st.sampled_from(EVENT_TYPES))
     volume = draw(st.none() | st.integers(0, 2000)) if kind in ("void", "drink") else None
     urgency = draw(st.none() | st.integers(0, 4)) if kind in ("void", "leak") else None
-    note = draw(st.text(max_size=30)).strip()
+    # A NUL character is a bad line (databases cannot store it), so a valid note has none.
+    note = draw(st.text(max_size=30).filter(lambda text: "\x00" not in text)).strip()
     time = START + timedelta(minutes=minutes, seconds=seconds)
     return DiaryEvent(line, time, kind, volume, urgency, note)
 

@@ -52,7 +52,7 @@ def test_a_therapist_sees_their_own_caseload(therapist_client, week):
 def test_a_clinic_admin_sees_the_whole_clinic(admin_client_, week, therapist, colleague):
     context = admin_client_.get(URL).context
     assert context["overdue_count"] == 2 and context["due_this_week_count"] == 1
-    per_therapist = {row["assigned_therapist"]: row["patients"] for row in context["caseload"]}
+    per_therapist = {row["therapist"].pk: row["patients"] for row in context["caseload"]}
     assert per_therapist == {therapist.pk: 1, colleague.pk: 1}
 
 
@@ -65,13 +65,13 @@ def test_another_clinic_sees_none_of_it(outsider_client, week):
 def test_its_query_count_is_fixed(
     admin_client_, week, clinic, therapist, django_assert_num_queries
 ):
-    # session, user, memberships, caseload, 2 review lists + 2 counts, drafts + count,
+    # session, user, memberships, caseload + names, 2 review lists + 2 counts, drafts + count,
     # red flags, recent assessments, recent plans
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         admin_client_.get(URL)
     for _ in range(5):
         make_review(PatientFactory(clinic=clinic, assigned_therapist=therapist), therapist, days=-2)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         admin_client_.get(URL)
 
 
