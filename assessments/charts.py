@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
 
@@ -94,14 +95,20 @@ def day_title(day: DiaryDay) -> str:
     }
 
 
-def diary_day_svg(day: DiaryDay, *, title: str) -> str:
-    """One diary day from rise to the next rise: voids, leaks, drinks and the night."""
+def figure_svg(draw: Callable[[], Figure], title: str) -> str:
+    """Draw a figure and save it as SVG one at a time (matplotlib's settings are
+    process-wide), then clean it for pages that forbid inline styles."""
     with _LOCK:
-        figure = _draw(day, title)
+        figure = draw()
         out = io.StringIO()
         with matplotlib.rc_context(_SVG_RC):
             figure.savefig(out, format="svg", metadata=_NO_METADATA)
     return _embeddable(out.getvalue(), title)
+
+
+def diary_day_svg(day: DiaryDay, *, title: str) -> str:
+    """One diary day from rise to the next rise: voids, leaks, drinks and the night."""
+    return figure_svg(lambda: _draw(day, title), title)
 
 
 def _draw(day: DiaryDay, title: str) -> Figure:

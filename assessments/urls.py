@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from assessments.views import diary, intake, questionnaires
 
@@ -44,4 +44,5 @@ urlpatterns = [
         diary.diary_day_chart,
         name="assessment_diary_chart",
     ),
+    path("", include("assessments.urls_progress")),
 ]

@@ -101,6 +101,39 @@ def _svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
+def _progress_context(plan: CarePlan) -> dict[str, Any]:
+    """A re-issued plan shows the patient's progress. Re-issued: a new version of a plan,
+    or a plan made after an earlier signed one (the plan of a review). It charts the
+    completed visits up to this plan's assessment, so the plan prints the same later, and
+    only when two of them have an outcome to compare."""
+    from assessments.progress import has_outcome, mid_reached, progress_series
+    from assessments.progress_charts import progress_chart_svg
+    from assessments.progress_store import patient_visits
+    from careplans.models import PlanStatus
+
+    if plan.pk is None:  # `build_plan --pdf`: a plan from a file has no history
+        return {}
+    earlier = CarePlan.objects.filter(
+        patient_id=plan.patient_id, status=PlanStatus.SIGNED, created_at__lt=plan.created_at
+    ).exclude(pk=plan.pk)
+    if plan.version == 1 and not earlier.exists():
+        return {}
+    visits = patient_visits(plan.patient, until=plan.assessment.assessed_on)
+    visits = [visit for visit in visits if has_outcome(visit)]
+    if len(visits) < 2:
+        return {}
+    series = [s for s in progress_series(visits) if s.points]
+    # "reached": the latest value is a big enough change from the first (see progress.py).
+    progress = [{"series": s, "reached": len(s.points) - 1 in mid_reached(s)} for s in series]
+    return {
+        "progress_svg": _svg_data_uri(
+            progress_chart_svg(series, title=_("Your results at each visit"), for_patient=True)
+        ),
+        "progress": progress,
+        "progress_reached": any(p["reached"] for p in progress),
+    }
+
+
 def patient_context(printable: Printable) -> dict[str, Any]:
     plan = printable.plan
     items = _patient_items(printable)
@@ -129,6 +162,7 @@ def patient_context(printable: Printable) -> dict[str, Any]:
         "warning_signs": warning,
         "later": later,
         "tick_days": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+        **_progress_context(plan),
     }
 
 
