@@ -36,12 +36,13 @@ def setup_django() -> None:
 def median_seconds(action: Callable[[], object], *, repeat: int, warmup: int = 3) -> float:
     for _ in range(warmup):
         action()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return statistics.median(_timed(action) for _ in range(repeat))
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
 
 
 def paired_medians(
@@ -53,10 +54,8 @@ def paired_medians(
         second()
     a, b = [], []
     for _ in range(repeat):
-        for action, samples in ((first, a), (second, b)):
-            start = time.perf_counter()
-            action()
-            samples.append(time.perf_counter() - start)
+        a.append(_timed(first))
+        b.append(_timed(second))
     return statistics.median(a), statistics.median(b)
 
 

@@ -12,10 +12,10 @@ from bench.harness import setup_django  # noqa: E402
 
 def main() -> int:
     setup_django()
-    from bench import bench_clinic_scale, bench_patient_list, bench_pdf
+    from bench import bench_clinic_scale, bench_pdf
 
     results = []
-    for module in (bench_patient_list, bench_pdf, bench_clinic_scale):
+    for module in (bench_clinic_scale, bench_pdf):
         for result in module.run():
             print(result.line(), flush=True)
             results.append(result)
