@@ -63,8 +63,11 @@ def log_access(request: HttpRequest, patient: Patient, what: str) -> None:
 
 
 def clinic_for_admin(request: HttpRequest, clinic_id: int) -> Clinic:
-    """A clinic the user administers; any other clinic is a 404."""
+    """A clinic the user administers. Another clinic is a 404; their own clinic, where
+    their role does not allow the page, a 403: they know it exists."""
     for membership in memberships_for(request):
-        if membership.clinic_id == clinic_id and membership.role == Role.CLINIC_ADMIN:
+        if membership.clinic_id == clinic_id:
+            if membership.role != Role.CLINIC_ADMIN:
+                raise PermissionDenied(_("Only a clinic admin of this clinic can do this."))
             return membership.clinic
     raise Http404(_("No such clinic."))

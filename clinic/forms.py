@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.conf import global_settings
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Membership, Patient, Role
@@ -70,7 +71,17 @@ class PatientForm(forms.ModelForm):
             )
             self.fields["clinic"].widget = forms.HiddenInput()
             self.fields["clinic"].disabled = bool(self.instance.pk)
-        self.fields["assigned_therapist"].queryset = therapists_of([c.pk for c in clinics])
+        therapists = therapists_of([c.pk for c in clinics])
+        current = self.instance.assigned_therapist_id
+        if current:
+            # A deactivated therapist stays on the patient until someone reassigns them:
+            # an edit that leaves the field alone must not silently unassign.
+            therapists = (
+                get_user_model()
+                .objects.filter(Q(pk__in=therapists.values("pk")) | Q(pk=current))
+                .order_by("first_name", "last_name")
+            )
+        self.fields["assigned_therapist"].queryset = therapists
         self.fields["anatomy"].widget = forms.RadioSelect(
             choices=self.fields["anatomy"].choices[1:]
         )
@@ -87,9 +98,11 @@ class PatientForm(forms.ModelForm):
         cleaned = super().clean()
         clinic = cleaned.get("clinic")
         therapist = cleaned.get("assigned_therapist")
+        unchanged = therapist is not None and therapist.pk == self.instance.assigned_therapist_id
         if (
             clinic
             and therapist
+            and not unchanged
             and not Membership.objects.active()
             .filter(user=therapist, clinic=clinic, role=Role.THERAPIST)
             .exists()

@@ -21,29 +21,26 @@ from clinic.access import (
 )
 from clinic.forms import ClinicSettingsForm, PatientFilterForm, PatientForm
 from clinic.models import Role
+from clinic.patient_filters import filtered_patients
 
 
 def patient_list(request: HttpRequest) -> HttpResponse:
     clinics = clinics_for(request)
     form = PatientFilterForm(request.GET or None, clinics=clinics)
-    patients = patients_for(request).select_related("assigned_therapist")
-    status = "active"
-    if form.is_valid():
-        status = form.cleaned_data["status"] or "active"
-        patients = patients.search(form.cleaned_data["q"])
-        if form.cleaned_data["therapist"]:
-            patients = patients.filter(assigned_therapist=form.cleaned_data["therapist"])
-    if status == "active":
-        patients = patients.active()
-    elif status == "archived":
-        patients = patients.archived()
+    patients = filtered_patients(patients_for(request).select_related("assigned_therapist"), form)
     page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "clinic/patient_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "clinics": clinics},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "clinics": clinics,
+            "admin_clinics": clinics_for(request, roles=(Role.CLINIC_ADMIN,)),
+        },
     )
 
 

@@ -36,7 +36,7 @@ def test_bad_values_name_the_field_and_save_nothing(admin_client_, clinic):
 
 
 def test_a_therapist_cannot_change_settings(therapist_client, clinic):
-    assert therapist_client.get(url(clinic)).status_code == 404
+    assert therapist_client.get(url(clinic)).status_code == 403
 
 
 def test_it_checks_clinic_membership(outsider_client, clinic):

@@ -44,3 +44,18 @@ def test_a_bad_save_changes_nothing(therapist_client, patient):
     assert "first_name" in response.context["form"].errors
     patient.refresh_from_db()
     assert (patient.first_name, patient.pronouns) == ("Maria", "she/her")
+
+
+def test_editing_a_patient_of_a_deactivated_therapist_keeps_them(
+    therapist_client, patient, colleague
+):
+    patient.assigned_therapist = colleague
+    patient.save()
+    colleague.memberships.update(is_active=False)
+    response = therapist_client.get(url(patient))
+    assert f'value="{colleague.pk}" selected' in response.content.decode()
+    therapist_client.post(
+        url(patient), form_data(patient, pronouns="they/them", assigned_therapist=colleague.pk)
+    )
+    patient.refresh_from_db()
+    assert (patient.assigned_therapist, patient.pronouns) == (colleague, "they/them")

@@ -1,0 +1,73 @@
+"""Forms of the clinic admin's pages: the patient import upload, and the clinic's staff."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from clinic import patient_csv
+from clinic.forms import TherapistChoiceField
+from clinic.models import Clinic, Membership, Role
+
+
+class PatientImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Patient file (CSV)"),
+        help_text=_(
+            "Comma, semicolon or tab separated, as Excel saves it; at most 5 MB and 50,000 "
+            "patients."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload = self.cleaned_data["file"]
+        if upload.size > patient_csv.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; split it into smaller files."),
+                params={"mb": patient_csv.MAX_FILE_BYTES // 1_000_000},
+            )
+        return upload
+
+    def file_bytes(self) -> bytes:
+        # Read one byte more than allowed, so a file that grew past the size check is
+        # refused by the parser rather than cut short.
+        return self.cleaned_data["file"].read(patient_csv.MAX_FILE_BYTES + 1)
+
+
+class StaffAddForm(UserCreationForm):
+    """A new therapist's account; the password is set by the admin and told in person."""
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "first_name", "last_name", "email")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name"):
+            self.fields[name].required = True
+        self.fields["email"].help_text = _("Optional.")
+
+
+class StaffReassignForm(forms.Form):
+    to_user = TherapistChoiceField(
+        queryset=get_user_model().objects.none(),
+        label=_("Assign them to"),
+        empty_label=_("Choose a therapist"),
+    )
+
+    def __init__(self, *args, clinic: Clinic, membership: Membership, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__clinic=clinic,
+                memberships__role=Role.THERAPIST,
+                memberships__is_active=True,
+            )
+            .exclude(pk=membership.user_id)
+            .order_by("first_name", "last_name")
+        )

@@ -1,0 +1,444 @@
+"""Patient lists as CSV: the front desk's import file and the patient-list export.
+
+Pure Python, no Django. Clinics export from Excel, so the file may be comma, semicolon or
+tab separated (csv.Sniffer picks which), UTF-8 with or without a byte-order mark, or the
+UTF-16 of Excel's "Unicode text". Every bad line is reported; nothing is half-read.
+
+The rules of a row mirror the Patient model (lengths, anatomy choices) and the patient
+form (a date of birth from 1900 to today), so a row that passes here saves as is.
+"""
+
+import codecs
+import csv
+import dataclasses
+import io
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from clinic.i18n import gettext as _
+
+COLUMNS: tuple[str, ...] = (
+    "record_number",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "anatomy",
+    "gender_identity",
+    "pronouns",
+    "preferred_language",
+    "email",
+    "phone",
+    "therapist",
+)
+REQUIRED: tuple[str, ...] = ("record_number", "first_name", "last_name", "date_of_birth", "anatomy")
+ANATOMIES: tuple[str, ...] = ("vulva", "penis")
+# The Patient model's max_length of each column; therapist is a Django username.
+MAX_CHARS: Mapping[str, int] = {
+    "record_number": 40,
+    "first_name": 100,
+    "last_name": 100,
+    "preferred_name": 100,
+    "date_of_birth": 40,
+    "anatomy": 40,
+    "gender_identity": 60,
+    "pronouns": 40,
+    "preferred_language": 20,
+    "email": 254,
+    "phone": 40,
+    "therapist": 150,
+}
+DEFAULT_LANGUAGE = "en"
+MAX_FILE_BYTES = 5_000_000
+MAX_ROWS = 50_000
+EARLIEST_BIRTH_YEAR = 1900  # as the patient form: an earlier year is a typing slip
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
+FORMULA_STARTS = frozenset("=+-@\t\r")
+DELIMITERS = ",;\t"
+SNIFF_CHARS = 4_096  # csv.Sniffer is quadratic on hostile text: 4 KB stays under 0.1 s
+
+_COLUMN_LIST = ", ".join(COLUMNS)
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2,4})")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    line: int
+    record_number: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: date
+    anatomy: str
+    gender_identity: str
+    pronouns: str
+    preferred_language: str
+    email: str
+    phone: str
+    therapist: str  # a username, or "" for no therapist
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1 is the header row; 0 is the file as a whole
+    field: str  # a column name, or "" for the line as a whole
+    message: str
+
+
+@dataclass(frozen=True)
+class RowKeys:
+    """What the clinic's own records decide about a row, good or bad: whether its record
+    number is taken, whether its therapist works there. Checked for every row, so one
+    upload shows every problem."""
+
+    line: int
+    record_number: str
+    therapist: str
+
+
+@dataclass(frozen=True)
+class ParsedImport:
+    rows: list[PatientRow]  # the good rows, in file order
+    errors: list[RowError]  # every problem, in file order
+    row_count: int = 0  # data rows read, good and bad
+    keys: list[RowKeys] = dataclasses.field(default_factory=list)  # one per data row
+
+
+def _shown(value: str) -> str:
+    """A value quoted back to the user, cut short so a message stays readable."""
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def _whole_file(message: str) -> ParsedImport:
+    return ParsedImport([], [RowError(0, "", message)])
+
+
+# --- Reading the file ---------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")  # Excel's "Unicode text": tab separated
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _normalise_name(name: str) -> str:
+    """'Date of birth' and 'DATE-OF-BIRTH' name the column date_of_birth."""
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of the file: csv.Sniffer's guess, unless another of the three reads
+    more known column names from the header (a header is what we can be sure of)."""
+    sample = text[:SNIFF_CHARS]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    if sniffed not in DELIMITERS:
+        sniffed = ","
+    first_line = next((line for line in sample.splitlines() if line.strip()), "")
+
+    def known(delimiter: str) -> int:
+        cells = first_line.split(delimiter)
+        return len({_normalise_name(cell.strip('"')) for cell in cells} & set(COLUMNS))
+
+    best = max(DELIMITERS, key=known)
+    return best if known(best) > known(sniffed) else sniffed
+
+
+def _unguard(value: str) -> str:
+    """Undo the formula guard of patients_to_csv, so an export reads back as it was."""
+    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
+def _check_header(line: int, header: list[str]) -> list[RowError]:
+    errors = []
+    named = [name for name in header if name]
+    for name in sorted(set(named), key=named.index):
+        if name not in COLUMNS:
+            message = _("Unknown column '%(column)s'. The columns are: %(columns)s.")
+            values = {"column": _shown(name), "columns": _COLUMN_LIST}
+            errors.append(RowError(line, name, message % values))
+        elif named.count(name) > 1:
+            message = _("Column '%(column)s' appears more than once in the header row.")
+            errors.append(RowError(line, name, message % {"column": name}))
+    for column in REQUIRED:
+        if column not in named:
+            message = _("The header row has no column %(column)s; it is required.")
+            errors.append(RowError(line, column, message % {"column": column}))
+    return errors
+
+
+# --- Reading a row ------------------------------------------------------------------------
+
+
+def parse_date_of_birth(text: str) -> date | None:
+    """1984-06-30, or day first as the front desk writes it: 30/06/1984, 30.06.1984."""
+    iso = _ISO_DATE.fullmatch(text)
+    day_first = _DAY_FIRST_DATE.fullmatch(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif day_first and len(day_first.group(4)) == 4:
+        day, month, year = (int(day_first.group(n)) for n in (1, 3, 4))
+    else:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _language(text: str, languages: Mapping[str, str] | None) -> str | None:
+    if not text:
+        return DEFAULT_LANGUAGE
+    code = text.lower().replace("_", "-")
+    if languages is None:
+        return code if _LANGUAGE_CODE.fullmatch(code) else None
+    if code in languages:
+        return code
+    # The front desk may write the language's name: "Spanish" for es.
+    by_name = {name.casefold(): known for known, name in languages.items()}
+    return by_name.get(text.casefold())
+
+
+def _parse_row(
+    line: int,
+    cells: Mapping[str, str],
+    *,
+    today: date,
+    languages: Mapping[str, str] | None,
+) -> tuple[PatientRow | None, list[RowError]]:
+    """A row from its cells (stripped), or None; every bad cell of the row is reported."""
+    errors: list[RowError] = []
+
+    def error(column: str, message: str, **values: object) -> None:
+        errors.append(RowError(line, column, message % {"column": column, **values}))
+
+    for column in COLUMNS:
+        value = cells.get(column, "")
+        if "\x00" in value:
+            # A NUL character is never meant, and databases cannot store it in text.
+            error(column, _("%(column)s contains a NUL character."))
+        elif len(value) > MAX_CHARS[column]:
+            limit = MAX_CHARS[column]
+            error(column, _("%(column)s is longer than %(limit)d characters."), limit=limit)
+        elif column in REQUIRED and not value:
+            error(column, _("%(column)s is empty; it is required."))
+    checked = {column: cells.get(column, "") for column in COLUMNS} | {e.field: "" for e in errors}
+
+    born = parse_date_of_birth(text := checked["date_of_birth"])
+    day_first = _DAY_FIRST_DATE.fullmatch(text)
+    if born is None and day_first and len(day_first.group(4)) == 2:
+        error(
+            "date_of_birth",
+            _("%(column)s '%(value)s' needs a four-digit year, like 30/06/1984."),
+            value=text,
+        )
+    elif born is None and day_first and int(day_first.group(1)) <= 12 < int(day_first.group(3)):
+        error(
+            "date_of_birth",
+            _(
+                "%(column)s '%(value)s' has no month %(month)s: dates are read day first, "
+                "like 30/06/1984 for 30 June."
+            ),
+            value=text,
+            month=day_first.group(3),
+        )
+    elif text and born is None:
+        error(
+            "date_of_birth",
+            _("%(column)s must be a date like 1984-06-30 or 30/06/1984, not '%(value)s'."),
+            value=_shown(text),
+        )
+    elif born is not None and born > today:
+        error("date_of_birth", _("%(column)s %(value)s is in the future."), value=text)
+    elif born is not None and born.year < EARLIEST_BIRTH_YEAR:
+        error(
+            "date_of_birth",
+            _("%(column)s %(value)s is before %(year)d; please check the year."),
+            value=text,
+            year=EARLIEST_BIRTH_YEAR,
+        )
+
+    anatomy = (text := checked["anatomy"]).lower()
+    if text and anatomy not in ANATOMIES:
+        error(
+            "anatomy", _("%(column)s must be vulva or penis, not '%(value)s'."), value=_shown(text)
+        )
+
+    email = checked["email"]
+    if email and not _EMAIL.fullmatch(email):
+        error("email", _("%(column)s '%(value)s' is not an email address."), value=_shown(email))
+
+    language = _language(text := checked["preferred_language"], languages)
+    if language is None:
+        error(
+            "preferred_language",
+            _("%(column)s '%(value)s' is not a language code such as en or es."),
+            value=_shown(text),
+        )
+
+    if errors or born is None or language is None:
+        return None, errors
+    row = PatientRow(
+        line=line,
+        record_number=checked["record_number"],
+        first_name=checked["first_name"],
+        last_name=checked["last_name"],
+        preferred_name=checked["preferred_name"],
+        date_of_birth=born,
+        anatomy=anatomy,
+        gender_identity=checked["gender_identity"],
+        pronouns=checked["pronouns"],
+        preferred_language=language,
+        email=email,
+        phone=checked["phone"],
+        therapist=checked["therapist"],
+    )
+    return row, errors
+
+
+def parse_patient_csv(
+    data: bytes,
+    *,
+    today: date | None = None,
+    languages: Mapping[str, str] | None = None,
+) -> ParsedImport:
+    """The patients of an import file, and every problem with it; never raises.
+
+    The first non-blank row names the columns (any order; optional columns may be left
+    out). Blank lines are skipped. Record numbers must be unique within the file, compared
+    without regard to case as the patient form does. ``languages`` maps the codes a
+    preferred language may take to their names; without it any code-like text passes.
+    """
+    today = today or date.today()  # noqa: DTZ011 - a birth date is a calendar date
+    if len(data) > MAX_FILE_BYTES:
+        message = _("The file is larger than %(mb)d MB; split it into smaller files.")
+        return _whole_file(message % {"mb": MAX_FILE_BYTES // 1_000_000})
+    text = _decode(data)
+    if text is None:
+        return _whole_file(
+            _(
+                "The file is not UTF-8 text. In Excel, choose Save As and the type "
+                "\u201cCSV UTF-8 (Comma delimited)\u201d, then upload it again."
+            )
+        )
+
+    # strict: a stray or unclosed quote is an error, not a cell that swallows the file.
+    # Only the delimiter is guessed: Excel always quotes with ", and a guessed ' would
+    # split O'Brien.
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"', strict=True
+    )
+    errors: list[RowError] = []
+    rows: list[PatientRow] = []
+    keys: list[RowKeys] = []
+    header: list[str] | None = None
+    first_line_of: dict[str, int] = {}
+    row_count = 0
+    while True:
+        line = reader.line_num + 1  # where the next record starts
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as problem:
+            if str(problem).startswith("field larger than field limit"):
+                message = _("A cell is longer than %(limit)d characters.")
+                values: dict[str, object] = {"limit": csv.field_size_limit()}
+            else:
+                message = _(
+                    "The file cannot be read as CSV from here on (%(problem)s); check the quotes."
+                )
+                values = {"problem": problem}
+            errors.append(RowError(line, "", message % values))
+            break
+        cells = [_unguard(cell.strip()) for cell in record]
+        if not any(cells):
+            continue
+        if header is None:
+            header = [_normalise_name(cell) for cell in cells]
+            header_errors = _check_header(line, header)
+            if header_errors:
+                return ParsedImport([], header_errors)
+            continue
+        row_count += 1
+        if row_count > MAX_ROWS:
+            message = _(
+                "The file has more than %(limit)d patients; split it into files of at most "
+                "%(limit)d rows."
+            )
+            return ParsedImport([], [RowError(line, "", message % {"limit": MAX_ROWS})], row_count)
+        by_column: dict[str, str] = {}
+        row_errors: list[RowError] = []
+        for position, cell in enumerate(cells):
+            name = header[position] if position < len(header) else ""
+            if name:
+                by_column[name] = cell
+            elif cell:
+                message = _("Unexpected value '%(value)s' outside the named columns.")
+                row_errors.append(RowError(line, "", message % {"value": _shown(cell)}))
+        row, cell_errors = _parse_row(line, by_column, today=today, languages=languages)
+        keys.append(
+            RowKeys(line, by_column.get("record_number", ""), by_column.get("therapist", ""))
+        )
+        row_errors += cell_errors
+        number = by_column.get("record_number", "")
+        if number.casefold() in first_line_of:
+            message = _("record_number %(value)s is also on line %(other)d of this file.")
+            values = {"value": _shown(number), "other": first_line_of[number.casefold()]}
+            row_errors.append(RowError(line, "record_number", message % values))
+        elif number:
+            first_line_of[number.casefold()] = line
+        if row_errors:
+            errors += row_errors
+        elif row is not None:
+            rows.append(row)
+    if header is None and not errors:
+        message = _("The file is empty; its first row must name the columns: %(columns)s.")
+        return _whole_file(message % {"columns": _COLUMN_LIST})
+    if header is not None and row_count == 0 and not errors:
+        errors.append(RowError(max(reader.line_num, 1), "", _("The file has no patients.")))
+    return ParsedImport(rows, errors, row_count, keys)
+
+
+# --- Writing ------------------------------------------------------------------------------
+
+
+def _guard(value: str) -> str:
+    """A cell a spreadsheet will show as text, never run as a formula."""
+    if value.lstrip("'")[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def patient_csv_lines(rows: Iterable[PatientRow]) -> Iterator[str]:
+    """The export line by line (for streaming): a byte-order mark so Excel reads UTF-8,
+    then the header and one line per patient; parse_patient_csv reads it back."""
+    writer = csv.writer(_Echo())  # CRLF (RFC 4180), as Excel writes
+    yield "\ufeff" + writer.writerow(COLUMNS)
+    for row in rows:
+        values = [getattr(row, name) for name in COLUMNS]
+        yield writer.writerow(
+            [_guard(v.isoformat() if isinstance(v, date) else str(v)) for v in values]
+        )
+
+
+def patients_to_csv(rows: Iterable[PatientRow]) -> str:
+    return "".join(patient_csv_lines(rows))

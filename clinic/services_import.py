@@ -1,0 +1,306 @@
+"""Front-desk operations of a clinic admin: the patient import, and the clinic's staff.
+
+The import is all or nothing: a preview lists every problem; the import re-checks the
+file inside its transaction and writes every row or none.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from django.conf import global_settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.models import Clinic, Membership, Patient, Role
+from clinic.patient_csv import PatientRow, RowError, parse_patient_csv
+
+# --- Patient import -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingRecord:
+    line: int
+    record_number: str
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    row_count: int  # data rows in the file
+    rows: list[PatientRow]  # rows that can be imported as they are
+    errors: list[RowError]  # every problem, in file order
+    existing: list[ExistingRecord]  # record numbers the clinic already has
+    therapist_ids: dict[str, int] = field(default_factory=dict)  # username -> user id
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.rows) and not self.errors and not self.existing
+
+    @property
+    def problem_lines(self) -> int:
+        return len({e.line for e in self.errors} | {e.line for e in self.existing})
+
+    def errors_by_column(self) -> list[tuple[str, int]]:
+        """How many lines each column is wrong on, most first: one bad column in every row
+        (a date format) is then plain at a glance."""
+        lines: dict[str, set[int]] = {}
+        for error in self.errors:
+            lines.setdefault(error.field, set()).add(error.line)
+        return sorted(((name, len(found)) for name, found in lines.items()), key=lambda c: -c[1])
+
+
+class ImportRefused(Exception):
+    def __init__(self, preview: ImportPreview) -> None:
+        self.preview = preview
+        super().__init__(_("The file has problems; nothing was imported."))
+
+
+def _active_therapists(clinic: Clinic) -> dict[str, int]:
+    return dict(
+        Membership.objects.active()
+        .filter(clinic=clinic, role=Role.THERAPIST)
+        .values_list("user__username", "user_id")
+    )
+
+
+def patient_import_preview(
+    *, clinic: Clinic, data: bytes, today: date | None = None
+) -> ImportPreview:
+    """Every problem of an import file for this clinic, in a constant number of queries."""
+    parsed = parse_patient_csv(data, today=today, languages=dict(global_settings.LANGUAGES))
+    if not parsed.keys:
+        return ImportPreview(parsed.row_count, [], parsed.errors, [])
+
+    # One query for all: a clinic's record numbers fit in memory, and a list of 50,000
+    # parameters would not fit in SQLite's IN (...).
+    taken = {
+        number.casefold()
+        for number in Patient.objects.filter(clinic=clinic).values_list("record_number", flat=True)
+    }
+    therapists = _active_therapists(clinic)
+    # Usernames are typed by hand: Tess finds tess.
+    by_folded_name = {name.casefold(): name for name in therapists}
+
+    flagged = {(error.line, error.field) for error in parsed.errors}
+    errors = list(parsed.errors)
+    existing = []
+    therapist_of: dict[int, str] = {}
+    for key in parsed.keys:
+        number, username = key.record_number, key.therapist
+        if number and (key.line, "record_number") not in flagged and number.casefold() in taken:
+            existing.append(ExistingRecord(key.line, number))
+        if username and (key.line, "therapist") not in flagged:
+            found = username if username in therapists else by_folded_name.get(username.casefold())
+            if found is None:
+                message = _(
+                    "therapist '%(value)s' is not the username of an active therapist of "
+                    "%(clinic)s."
+                )
+                values = {"value": username[:40], "clinic": clinic.name}
+                errors.append(RowError(key.line, "therapist", message % values))
+            else:
+                therapist_of[key.line] = found
+    for row in parsed.rows:
+        if row.email:
+            # The parser's check is loose; the patient form's is Django's.
+            try:
+                validate_email(row.email)
+            except ValidationError:
+                message = _("email '%(value)s' is not an email address.")
+                errors.append(RowError(row.line, "email", message % {"value": row.email[:40]}))
+    errors.sort(key=lambda error: error.line)  # stable: a line's problems keep their order
+
+    bad_lines = {error.line for error in errors} | {record.line for record in existing}
+    rows = [
+        replace(row, therapist=therapist_of.get(row.line, ""))
+        for row in parsed.rows
+        if row.line not in bad_lines
+    ]
+    return ImportPreview(parsed.row_count, rows, errors, existing, therapists)
+
+
+def patient_import(*, clinic: Clinic, data: bytes) -> int:
+    """Import every patient of the file, or none: ImportRefused carries the problems."""
+    try:
+        with transaction.atomic():
+            # Checked again inside the transaction: the clinic may have changed since the
+            # preview (a colleague added a patient, a therapist left).
+            preview = patient_import_preview(clinic=clinic, data=data)
+            if not preview.ready:
+                raise ImportRefused(preview)
+            patients = [
+                Patient(
+                    clinic=clinic,
+                    record_number=row.record_number,
+                    first_name=row.first_name,
+                    last_name=row.last_name,
+                    preferred_name=row.preferred_name,
+                    date_of_birth=row.date_of_birth,
+                    anatomy=row.anatomy,
+                    gender_identity=row.gender_identity,
+                    pronouns=row.pronouns,
+                    preferred_language=row.preferred_language,
+                    email=row.email,
+                    phone=row.phone,
+                    assigned_therapist_id=preview.therapist_ids.get(row.therapist),
+                )
+                for row in preview.rows
+            ]
+            Patient.objects.bulk_create(patients)
+    except IntegrityError:
+        # Two imports of overlapping files at once: the second finds the first's numbers.
+        raise ImportRefused(patient_import_preview(clinic=clinic, data=data)) from None
+    return len(patients)
+
+
+# --- The uploaded file, between the preview and the import ---------------------------------
+#
+# The file is kept on the server (default storage, imports/<random>.csv); the browser holds
+# only a signed token naming it, its clinic and its uploader. Nothing the client sends is
+# trusted: the token's signature, clinic and user are checked, and the file is read again
+# and re-validated on import. The file is deleted once imported, once it proved unusable,
+# and at the latest UPLOAD_MAX_AGE after upload.
+
+UPLOAD_DIR = "imports"
+UPLOAD_MAX_AGE = timedelta(hours=2)
+_TOKEN_SALT = "clinic.patient-import"
+_UPLOAD_NAME = re.compile(rf"{UPLOAD_DIR}/[0-9a-f]{{32}}\.csv")
+
+
+class UploadGone(Exception):
+    """The token is expired, altered, another user's or clinic's, or its file is gone."""
+
+
+def import_upload_store(*, clinic: Clinic, user: AbstractBaseUser, data: bytes) -> str:
+    import_upload_sweep()
+    name = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
+    return signing.dumps({"clinic": clinic.pk, "user": user.pk, "name": name}, salt=_TOKEN_SALT)
+
+
+def _upload_name(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> str:
+    try:
+        payload = signing.loads(token, salt=_TOKEN_SALT, max_age=UPLOAD_MAX_AGE.total_seconds())
+    except signing.BadSignature:
+        raise UploadGone from None
+    if not isinstance(payload, dict):
+        raise UploadGone
+    name = payload.get("name")
+    if (
+        payload.get("clinic") != clinic.pk
+        or payload.get("user") != user.pk
+        or not isinstance(name, str)
+        or not _UPLOAD_NAME.fullmatch(name)
+    ):
+        raise UploadGone
+    return name
+
+
+def import_upload_read(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> bytes:
+    name = _upload_name(token=token, clinic=clinic, user=user)
+    try:
+        with default_storage.open(name, "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        raise UploadGone from None
+
+
+def import_upload_discard(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> None:
+    try:
+        default_storage.delete(_upload_name(token=token, clinic=clinic, user=user))
+    except UploadGone:
+        pass
+
+
+def import_upload_sweep() -> int:
+    """Delete uploads older than UPLOAD_MAX_AGE: patient data is not kept lying about."""
+    try:
+        _, names = default_storage.listdir(UPLOAD_DIR)
+    except FileNotFoundError:
+        return 0
+    cutoff = timezone.now() - UPLOAD_MAX_AGE
+    removed = 0
+    for name in names:
+        path = f"{UPLOAD_DIR}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except FileNotFoundError:  # swept by another request meanwhile
+            pass
+    return removed
+
+
+# --- Staff --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_add_therapist(
+    *,
+    clinic: Clinic,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    password: str,
+) -> Membership:
+    user = get_user_model()(
+        username=username, first_name=first_name, last_name=last_name, email=email
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    membership = Membership(user=user, clinic=clinic, role=Role.THERAPIST)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+@transaction.atomic
+def staff_deactivate(*, membership: Membership) -> Membership:
+    # Nothing is deleted: the assessments and plans they wrote stay in the patients'
+    # records, which the clinic keeps reading. Only their own access to the clinic ends.
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def staff_reactivate(*, membership: Membership) -> Membership:
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def staff_reassign_patients(
+    *, clinic: Clinic, from_user: AbstractBaseUser, to_user: AbstractBaseUser
+) -> int:
+    """Give every patient of this clinic assigned to from_user to to_user (archived ones
+    too); their patients in other clinics stay as they are."""
+    if from_user.pk == to_user.pk:
+        raise ValidationError(_("Choose another therapist."))
+    if (
+        not Membership.objects.active()
+        .filter(clinic=clinic, user=to_user, role=Role.THERAPIST)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(name)s is not an active therapist of this clinic.")
+            % {"name": to_user.get_full_name() or to_user.get_username()}
+        )
+    return Patient.objects.filter(clinic=clinic, assigned_therapist=from_user).update(
+        assigned_therapist=to_user, updated_at=timezone.now()
+    )

@@ -1,0 +1,182 @@
+"""Patients in and out as CSV: the clinic admin's import (upload, preview, import) and the
+export of the patient list as filtered on screen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic import patient_csv, services_import
+from clinic.access import clinic_for_admin, clinics_for
+from clinic.forms import PatientFilterForm
+from clinic.forms_staff import PatientImportForm
+from clinic.models import Clinic, Patient, PatientQuerySet, Role
+from clinic.patient_filters import filtered_patients
+
+logger = logging.getLogger(__name__)
+
+# A table of more problems than this helps no one; the counts by column cover them all.
+MAX_PROBLEMS_SHOWN = 1_000
+EXPORT_LINES_PER_CHUNK = 500
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    # import.js uploads with XMLHttpRequest (for its progress bar) and asks for JSON.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_http_methods(["GET", "POST"])
+def patient_import(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    if request.method == "GET":
+        return render(request, "clinic/import_upload.html", _upload_context(clinic))
+    form = PatientImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        token = services_import.import_upload_store(
+            clinic=clinic, user=request.user, data=form.file_bytes()
+        )
+        url = reverse("patient_import_preview", args=[clinic.pk, token])
+        return JsonResponse({"location": url}) if _wants_json(request) else redirect(url)
+    if _wants_json(request):
+        problems = [str(message) for errors in form.errors.values() for message in errors]
+        return JsonResponse({"errors": problems}, status=400)
+    return render(request, "clinic/import_upload.html", _upload_context(clinic, form))
+
+
+def _upload_context(clinic: Clinic, form: PatientImportForm | None = None) -> dict:
+    return {
+        "clinic": clinic,
+        "form": form or PatientImportForm(),
+        "columns": patient_csv.COLUMNS,
+        "required": patient_csv.REQUIRED,
+        "max_bytes": patient_csv.MAX_FILE_BYTES,
+        "max_mb": patient_csv.MAX_FILE_BYTES // 1_000_000,
+    }
+
+
+@require_GET
+def patient_import_preview(request: HttpRequest, clinic_id: int, token: str) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    try:
+        data = services_import.import_upload_read(token=token, clinic=clinic, user=request.user)
+    except services_import.UploadGone:
+        return _upload_gone(request, clinic.pk)
+    preview = services_import.patient_import_preview(clinic=clinic, data=data)
+    if not preview.ready:
+        # It cannot be imported: a corrected file will be uploaded anyway.
+        services_import.import_upload_discard(token=token, clinic=clinic, user=request.user)
+    context = {
+        **_upload_context(clinic),
+        "preview": preview,
+        "token": token,
+        "problems": preview.errors[:MAX_PROBLEMS_SHOWN],
+        "problems_not_shown": max(0, len(preview.errors) - MAX_PROBLEMS_SHOWN),
+        "by_column": preview.errors_by_column(),
+    }
+    return render(request, "clinic/import_preview.html", context)
+
+
+@require_POST
+def patient_import_confirm(request: HttpRequest, clinic_id: int, token: str) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    try:
+        data = services_import.import_upload_read(token=token, clinic=clinic, user=request.user)
+    except services_import.UploadGone:
+        return _upload_gone(request, clinic.pk)
+    try:
+        count = services_import.patient_import(clinic=clinic, data=data)
+    except services_import.ImportRefused:
+        messages.error(
+            request,
+            _("Nothing was imported: the clinic's records changed since the check. See below."),
+        )
+        return redirect("patient_import_preview", clinic_id=clinic.pk, token=token)
+    services_import.import_upload_discard(token=token, clinic=clinic, user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d patient was imported into %(clinic)s.",
+            "%(count)d patients were imported into %(clinic)s.",
+            count,
+        )
+        % {"count": count, "clinic": clinic.name},
+    )
+    return redirect("patient_list")
+
+
+def _upload_gone(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "That upload is no longer available: it was imported, found unusable, or is more "
+            "than two hours old. Please upload the file again."
+        ),
+    )
+    return redirect("patient_import", clinic_id=clinic_id)
+
+
+@require_GET
+def patient_export(request: HttpRequest) -> HttpResponse:
+    """The patient list as filtered on screen (all pages), for clinic admins: patients of
+    the clinics they administer."""
+    administered = [c.pk for c in clinics_for(request, roles=(Role.CLINIC_ADMIN,))]
+    if not administered:
+        raise PermissionDenied(_("Only a clinic admin can export the patient list."))
+    form = PatientFilterForm(request.GET or None, clinics=clinics_for(request))
+    patients = filtered_patients(Patient.objects.in_clinics(administered), form)
+    logger.info(
+        "Patient list exported by user %s (clinics %s, filter %s)",
+        request.user.pk,
+        administered,
+        request.GET.urlencode()[:200],
+    )
+    response = StreamingHttpResponse(
+        _chunks(patient_csv.patient_csv_lines(_rows(patients))),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"patients-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+_EXPORTED = (
+    "record_number",
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "anatomy",
+    "gender_identity",
+    "pronouns",
+    "preferred_language",
+    "email",
+    "phone",
+    "assigned_therapist__username",
+)
+
+
+def _rows(patients: PatientQuerySet) -> Iterator[patient_csv.PatientRow]:
+    for values in patients.values_list(*_EXPORTED).iterator(chunk_size=2_000):
+        *fields, therapist = values
+        yield patient_csv.PatientRow(0, *fields, therapist or "")
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == EXPORT_LINES_PER_CHUNK:
+            yield "".join(batch).encode()
+            batch = []
+    yield "".join(batch).encode()

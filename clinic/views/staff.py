@@ -1,0 +1,150 @@
+"""A clinic's staff, managed by its clinic admins: add a therapist, deactivate one (their
+records stay), reassign their patients."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinic import services_import as services
+from clinic.access import clinic_for_admin
+from clinic.forms_staff import StaffAddForm, StaffReassignForm
+from clinic.models import Clinic, Membership, Role
+
+
+def _staff_member(clinic: Clinic, membership_id: int) -> Membership:
+    return get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, clinic=clinic
+    )
+
+
+def _name(membership: Membership) -> str:
+    return membership.user.get_full_name() or membership.user.get_username()
+
+
+def staff_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    members = (
+        clinic.memberships.select_related("user")
+        .annotate(
+            patients=Count(
+                "user__assigned_patients", filter=Q(user__assigned_patients__clinic=clinic)
+            )
+        )
+        .order_by("-is_active", "role", "user__first_name", "user__last_name", "user__username")
+    )
+    return render(request, "clinic/staff_list.html", {"clinic": clinic, "members": members})
+
+
+@require_http_methods(["GET", "POST"])
+def staff_add(request: HttpRequest, clinic_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    form = StaffAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        membership = services.staff_add_therapist(
+            clinic=clinic,
+            username=form.cleaned_data["username"],
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+        )
+        messages.success(
+            request,
+            _("%(name)s can now log in as %(username)s and see %(clinic)s's patients.")
+            % {
+                "name": _name(membership),
+                "username": membership.user.get_username(),
+                "clinic": clinic.name,
+            },
+        )
+        return redirect("staff_list", clinic_id=clinic.pk)
+    return render(
+        request, "clinic/staff_form.html", {"clinic": clinic, "form": form, "action": "add"}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def staff_deactivate(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    membership = _staff_member(clinic, membership_id)
+    if membership.role != Role.THERAPIST or not membership.is_active:
+        messages.error(request, _("Only an active therapist can be deactivated here."))
+        return redirect("staff_list", clinic_id=clinic.pk)
+    if request.method == "POST":
+        services.staff_deactivate(membership=membership)
+        messages.success(
+            request,
+            _(
+                "%(name)s was deactivated: they no longer see %(clinic)s's patients. What "
+                "they recorded stays in the patients' records."
+            )
+            % {"name": _name(membership), "clinic": clinic.name},
+        )
+        return redirect("staff_list", clinic_id=clinic.pk)
+    patients = clinic.patients.filter(assigned_therapist=membership.user_id).count()
+    context = {
+        "clinic": clinic,
+        "member": membership,
+        "patients": patients,
+        "action": "deactivate",
+    }
+    return render(request, "clinic/staff_form.html", context)
+
+
+@require_POST
+def staff_reactivate(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    membership = _staff_member(clinic, membership_id)
+    services.staff_reactivate(membership=membership)
+    messages.success(
+        request,
+        _("%(name)s was reactivated and sees %(clinic)s's patients again.")
+        % {"name": _name(membership), "clinic": clinic.name},
+    )
+    return redirect("staff_list", clinic_id=clinic.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def staff_reassign(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    membership = _staff_member(clinic, membership_id)
+    form = StaffReassignForm(request.POST or None, clinic=clinic, membership=membership)
+    if request.method == "POST" and form.is_valid():
+        to_user = form.cleaned_data["to_user"]
+        try:
+            count = services.staff_reassign_patients(
+                clinic=clinic, from_user=membership.user, to_user=to_user
+            )
+        except ValidationError as error:
+            form.add_error("to_user", error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d patient of %(from)s is now assigned to %(to)s.",
+                    "%(count)d patients of %(from)s are now assigned to %(to)s.",
+                    count,
+                )
+                % {
+                    "count": count,
+                    "from": _name(membership),
+                    "to": to_user.get_full_name() or to_user.get_username(),
+                },
+            )
+            return redirect("staff_list", clinic_id=clinic.pk)
+    patients = clinic.patients.filter(assigned_therapist=membership.user_id).count()
+    context = {
+        "clinic": clinic,
+        "member": membership,
+        "patients": patients,
+        "form": form,
+        "action": "reassign",
+    }
+    return render(request, "clinic/staff_form.html", context)
