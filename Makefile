@@ -42,7 +42,15 @@ run: demo
 	@echo "  clinic admin:  adele / floorplan-demo   (Riverside Pelvic Health)"
 	@echo "  other clinic:  omar  / floorplan-demo   (Harbour Physiotherapy)"
 	@echo ""
+	@# The print worker runs beside the server and stops with it (Ctrl+C, or the server exiting).
+	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# Runs background jobs (batch printing) queued in the database; Ctrl+C stops it.
+worker: install
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py db_worker
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

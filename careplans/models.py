@@ -202,3 +202,64 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} {self.get_reason_display()} {self.due_on}"
+
+
+class BatchPrintQuerySet(models.QuerySet["BatchPrint"]):
+    def in_clinics(self, clinic_ids: list[int]) -> BatchPrintQuerySet:
+        return self.filter(clinic_id__in=clinic_ids)
+
+
+class BatchPrint(models.Model):
+    """One batch of signed plans printed for a clinic admin, run by the background worker."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", _("One PDF")
+        ZIP = "zip", _("A zip of PDFs, one per patient")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Printing")
+        FINISHED = "finished", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="batch_prints")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    format = models.CharField(_("format"), max_length=3, choices=Format.choices)
+    # The patients asked for, in print order; checked against the clinic again when run.
+    patient_ids = models.JSONField(default=list)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    # [{"patient_id": 1, "name": "...", "reason": "..."}]: patients left out, and why.
+    failures = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    # Written with every step of progress: a running batch whose heartbeat stops has a
+    # dead worker behind it (see careplans.batch.batch_print_refresh).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    task_result_id = models.CharField(max_length=64, blank=True)
+    output = models.FileField(upload_to="batches/%Y/%m/", blank=True)
+
+    objects = BatchPrintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("batch print")
+        verbose_name_plural = _("batch prints")
+        indexes = [models.Index(fields=["clinic", "-created_at"], name="batch_by_clinic")]
+
+    def __str__(self) -> str:
+        return f"{self.clinic} batch {self.pk} ({self.status})"
+
+    @property
+    def is_over(self) -> bool:
+        return self.status in (self.Status.FINISHED, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.FINISHED:
+            return 100
+        return (100 * self.done // self.total) if self.total else 0

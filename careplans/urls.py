@@ -4,6 +4,7 @@ from careplans.views import plans
 
 urlpatterns = [
     path("library/", include("careplans.urls_library")),
+    path("batch/", include("careplans.urls_batch")),
     path("assessments/<int:assessment_id>/plan/", plans.plan_build, name="plan_build"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/items/add/", plans.plan_item_add, name="plan_item_add"),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "assessments",
     "careplans",
@@ -140,8 +142,10 @@ STORAGES = {
     },
     "staticfiles": {
         "BACKEND": (
+            # Hashed names need `collectstatic` first: a deployment opts in; a checkout
+            # (the command line, the tests, `make run`) works without it.
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and envbool("MANIFEST_STATIC", True)
+            if envbool("MANIFEST_STATIC")
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -167,6 +171,15 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 PATIENTS_PER_PAGE = 25
+
+# Background jobs (batch printing) through Django's tasks API, queued in the database and
+# run by `manage.py db_worker` (`make worker`; `make run` starts one beside the server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 LOGGING = {
     "version": 1,
