@@ -11,24 +11,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.assessments.diary_contract import OUTPUT_KEYS
+
 EXAMPLE = Path(__file__).parent / "data" / "diary-example.csv"
-OUTPUT_KEYS = [
-    "days_recorded",
-    "complete_days",
-    "daytime_frequency",
-    "nocturia",
-    "voided_volume_24h_ml",
-    "nocturnal_urine_volume_ml",
-    "npi",
-    "nocturnal_polyuria",
-    "max_voided_volume_ml",
-    "mean_voided_volume_ml",
-    "polyuria_24h",
-    "incontinence_episodes_per_day",
-    "urgency_episodes_per_day",
-    "fluid_intake_ml_per_day",
-    "increased_daytime_frequency",
-]
 
 
 def analyze(*args: str) -> dict:

@@ -3,6 +3,7 @@
 import json
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -19,46 +20,11 @@ from assessments.diary import (
     parse_diary_rows,
 )
 from clinic import i18n
+from tests.assessments.diary_contract import OUTPUT_KEYS
 
-# contracts/examples/diary-example.csv, verbatim.
-EXAMPLE = """\
-time,event,volume_ml,urgency,note
-2026-03-02T06:45,rise,,,
-2026-03-02T06:50,void,380,1,
-2026-03-02T07:10,drink,250,,coffee
-2026-03-02T09:05,void,210,2,
-2026-03-02T10:30,drink,300,,water
-2026-03-02T11:20,void,180,3,
-2026-03-02T12:40,leak,,3,sneezed
-2026-03-02T13:15,drink,350,,tea
-2026-03-02T14:05,void,240,2,
-2026-03-02T16:30,void,200,1,
-2026-03-02T18:00,drink,400,,
-2026-03-02T19:10,void,260,1,
-2026-03-02T22:10,void,150,0,before bed
-2026-03-02T22:30,bed,,,
-2026-03-03T03:20,void,310,2,
-2026-03-03T06:40,rise,,,
-2026-03-03T06:45,void,400,2,
-"""
+# A copy of contracts/examples/diary-example.csv, the contract's worked example.
+EXAMPLE = (Path(__file__).parent / "data" / "diary-example.csv").read_text()
 HEADER = "time,event,volume_ml,urgency,note\n"
-OUTPUT_KEYS = [
-    "days_recorded",
-    "complete_days",
-    "daytime_frequency",
-    "nocturia",
-    "voided_volume_24h_ml",
-    "nocturnal_urine_volume_ml",
-    "npi",
-    "nocturnal_polyuria",
-    "max_voided_volume_ml",
-    "mean_voided_volume_ml",
-    "polyuria_24h",
-    "incontinence_episodes_per_day",
-    "urgency_episodes_per_day",
-    "fluid_intake_ml_per_day",
-    "increased_daytime_frequency",
-]
 
 # Diary times are naive local times (contract: no offsets).
 local = datetime.fromisoformat

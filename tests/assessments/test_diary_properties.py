@@ -20,6 +20,7 @@ from assessments.diary import (
     parse_diary_csv,
     parse_diary_rows,
 )
+from tests.assessments.diary_contract import OUTPUT_KEYS
 
 HEADER = ",".join(CSV_COLUMNS)
 START = datetime.fromisoformat("2026-03-02T00:00")  # diary times are naive local
@@ -187,23 +188,7 @@ diary = st.one_of(st.lists(diary_event(), max_size=60), structured_diary())
 def test_metrics_of_any_valid_diary(events, age, weight):
     result = diary_metrics(events, age=age, weight_kg=weight)
 
-    assert list(result) == [
-        "days_recorded",
-        "complete_days",
-        "daytime_frequency",
-        "nocturia",
-        "voided_volume_24h_ml",
-        "nocturnal_urine_volume_ml",
-        "npi",
-        "nocturnal_polyuria",
-        "max_voided_volume_ml",
-        "mean_voided_volume_ml",
-        "polyuria_24h",
-        "incontinence_episodes_per_day",
-        "urgency_episodes_per_day",
-        "fluid_intake_ml_per_day",
-        "increased_daytime_frequency",
-    ]
+    assert list(result) == OUTPUT_KEYS
     json.dumps(result, allow_nan=False)
     assert 0 <= result["complete_days"] <= result["days_recorded"]
     if result["npi"] is not None:

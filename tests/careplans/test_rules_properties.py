@@ -12,24 +12,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from assessments.findings import RED_FLAGS, STRESS_LEAK_TRIGGERS
 from careplans.rules import CATEGORIES, DiaryFindings, build_plan, safety_violations
 
-TRIGGERS = ("cough", "sneeze", "laugh", "lift", "exercise", "jump", "walk", "stand_up")
-RED_FLAGS = (
-    "visible_haematuria",
-    "non_visible_haematuria",
-    "dysuria",
-    "recurrent_uti",
-    "sudden_severe_pelvic_pain",
-    "saddle_anaesthesia",
-    "new_leg_weakness_or_numbness",
-    "new_bowel_or_bladder_loss_with_back_pain",
-    "unexplained_weight_loss",
-    "pelvic_mass",
-    "suspected_fistula",
-    "palpable_bladder_after_voiding",
-    "persistent_bloating",
-)
+TRIGGERS = STRESS_LEAK_TRIGGERS
 PAIN_SYMPTOMS = ("pelvic_pain", "painful_penetration", "painful_orgasm", "constant_tension")
 
 booleans = st.booleans()
