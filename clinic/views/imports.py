@@ -150,19 +150,10 @@ def patient_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-_EXPORTED = (
-    "record_number",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "anatomy",
-    "gender_identity",
-    "pronouns",
-    "preferred_language",
-    "email",
-    "phone",
-    "assigned_therapist__username",
+# The import's columns, read from the model: the therapist by username.
+_EXPORTED = tuple(
+    "assigned_therapist__username" if column == "therapist" else column
+    for column in patient_csv.COLUMNS
 )
 
 
