@@ -33,6 +33,7 @@ demo: install check-system
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py loaddata fixtures/demo_clinic.json -v0
 	$(BIN)/python manage.py load_library -v0
+	$(BIN)/python manage.py load_demo_story
 
 run: demo
 	@echo ""
