@@ -18,6 +18,7 @@ def test_the_demo_story_loads_once(db):
     assert CarePlan.objects.filter(status=PlanStatus.DRAFT).count() == 1
     assert Assessment.objects.with_open_red_flags().get().patient.record_number == "R0010"
     assert Review.objects.open().filter(plan=signed).exists()
+    assert not Assessment.objects.filter(completed_at__isnull=True).exists()
 
     out = StringIO()
     call_command("load_demo_story", stdout=out)

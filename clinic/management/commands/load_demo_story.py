@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from assessments.intake import load_intake_file
 from assessments.intake_io import intake_diary, intake_import
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             events=intake_diary(intake, folder=folder),
         )
         assessment.status = Status.COMPLETE
+        assessment.completed_at = timezone.now()
         assessment.save()
         plan = services.careplan_build(assessment=assessment, user=therapist)
         if note:
