@@ -267,12 +267,23 @@ def _finding_name(code: str) -> str:
         "accessory_muscles": _("abdominals, buttocks or thighs take over"),
         "breath_holding": _("holds the breath"),
         "bearing_down": _("bears down instead of lifting"),
+        "high_stress": _("chronic stress"),
+        "poor_sleep": _("poor sleep"),
+        "chronic_pain": _("chronic pain"),
+        "hypermobility": _("hypermobility"),
+        "scoliosis": _("scoliosis"),
     }
     return names.get(code, code.replace("_", " "))
 
 
 def _findings(codes: Sequence[str]) -> str:
     return ", ".join(_finding_name(code) for code in codes)
+
+
+def _history_found(f: Findings, keys: Sequence[str]) -> str:
+    """The history findings present among `keys`, named, starting a sentence."""
+    found = _findings([key for key in keys if f.yes("history", key)])
+    return found[:1].upper() + found[1:]
 
 
 def _red_flag_name(code: str) -> str:
@@ -436,16 +447,10 @@ def _stress_care_applies(f: Findings) -> bool:
 
 
 def _stress_care_make(f: Findings) -> Draft:
-    names = {
-        "high_stress": _("chronic stress"),
-        "poor_sleep": _("poor sleep"),
-        "chronic_pain": _("chronic pain"),
-    }
-    found = ", ".join(names[key] for key in _STRESS_CARE_FINDINGS if f.yes("history", key))
     rationale = _(
         "%(findings)s: a nervous system on alert keeps the pelvic floor tight. Breathing, "
         "sleep, and referral to psychology if wanted."
-    ) % {"findings": found[:1].upper() + found[1:]}
+    ) % {"findings": _history_found(f, _STRESS_CARE_FINDINGS)}
     return Draft(1, _("Calm your nervous system: breathing, sleep, support"), rationale)
 
 
@@ -999,14 +1004,8 @@ def _complex_bodies_applies(f: Findings) -> bool:
 
 
 def _complex_bodies_make(f: Findings) -> Draft:
-    names = {
-        "hypermobility": _("hypermobility"),
-        "scoliosis": _("scoliosis"),
-        "chronic_pain": _("chronic pain"),
-    }
-    found = ", ".join(names[key] for key in _COMPLEX_BODY_FINDINGS if f.yes("history", key))
     rationale = _("%(findings)s: a whole-body plan for hips, spine and posture.") % {
-        "findings": found[:1].upper() + found[1:]
+        "findings": _history_found(f, _COMPLEX_BODY_FINDINGS)
     }
     return Draft(1, _("A whole-body plan: hips, spine and posture"), rationale)
 
