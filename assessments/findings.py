@@ -65,6 +65,10 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "poor_sleep",
         "diuretics",
         "pfmt_months_tried",
+        "bladder_training_weeks_tried",
+        "oab_medication_tried",
+        "hormone_sensitive_cancer",
+        "aromatase_inhibitor",
     ),
     "lifestyle": (
         "caffeine_drinks_per_day",

@@ -202,6 +202,10 @@ class Assessment(models.Model):
     poor_sleep = finding(_("poor sleep"))
     diuretics = finding(_("takes diuretics"))
     pfmt_months_tried = count(_("months of pelvic floor training already done"), 0, 240)
+    bladder_training_weeks_tried = count(_("weeks of bladder training already done"), 0, 520)
+    oab_medication_tried = finding(_("an overactive-bladder medicine already tried"))
+    hormone_sensitive_cancer = finding(_("breast, womb or other hormone-sensitive cancer, ever"))
+    aromatase_inhibitor = finding(_("currently takes an aromatase inhibitor"))
 
     # Lifestyle
     caffeine_drinks_per_day = count(_("caffeinated drinks a day"), 0, 30)

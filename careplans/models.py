@@ -39,6 +39,13 @@ class Intervention(models.Model):
         blank=True,
         help_text=_("Leave empty to use the text above."),
     )
+    # Clinical reference, section 9: letters to other clinicians use a clinical wording,
+    # never the patient's instructions.
+    clinician_text = models.TextField(
+        _("wording for letters to other clinicians"),
+        blank=True,
+        help_text=_("Clinical language for referral letters; never the patient's instructions."),
+    )
     default_dosing = models.JSONField(_("default dosing"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=300)
     is_active = models.BooleanField(_("offered"), default=True)
@@ -57,6 +64,36 @@ class Intervention(models.Model):
     def text_for(self, anatomy: str) -> str:
         specific = {"vulva": self.patient_text_vulva, "penis": self.patient_text_penis}
         return specific.get(anatomy) or self.patient_text
+
+
+class RecipientKind(models.TextChoices):
+    # Clinical reference, section 9: who a referral letter may go to.
+    EMERGENCY_DEPARTMENT = "emergency_department", _("Emergency department")
+    GP = "gp", _("GP (family doctor)")
+    UROLOGY = "urology", _("Urology")
+    UROGYNAECOLOGY = "urogynaecology", _("Urogynaecology")
+    GYNAECOLOGY = "gynaecology", _("Gynaecology")
+    COLORECTAL = "colorectal", _("Colorectal surgery")
+    PAIN_SERVICE = "pain_service", _("Pain service")
+    PSYCHOLOGY = "psychology", _("Psychology")
+
+
+class Recipient(models.Model):
+    """The clinic's directory of services a referral letter can be addressed to."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="recipients")
+    kind = models.CharField(_("kind"), max_length=30, choices=RecipientKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    address = models.TextField(_("address"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        verbose_name = _("letter recipient")
+        verbose_name_plural = _("letter recipients")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
 
 
 class PlanStatus(models.TextChoices):
@@ -98,6 +135,12 @@ class CarePlan(models.Model):
     signed_at = models.DateTimeField(null=True, blank=True)
     pdf = models.FileField(upload_to="plans/%Y/%m/", blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # Safety rule 5: signing a plan that breaks a safety rule asks for a reason, kept here
+    # with the warnings it answered, and printed in the clinician summary.
+    signing_reason = models.TextField(
+        _("reason for signing despite the safety warnings"), blank=True
+    )
+    signing_warnings = models.JSONField(default=list, blank=True)
 
     objects = CarePlanQuerySet.as_manager()
 
@@ -133,6 +176,17 @@ class CarePlan(models.Model):
     def red_flags(self) -> list[str]:
         return self.built.get("red_flags", [])
 
+    @property
+    def referral_urgency(self) -> str | None:
+        """The red-flag tier (careplan-v1); plans built before it existed read it again."""
+        if "referral_urgency" in self.built:
+            return self.built["referral_urgency"]
+        if not self.red_flags:
+            return None
+        from assessments.red_flags import referral_urgency
+
+        return referral_urgency(self.red_flags, self.patient.age)
+
 
 class CarePlanItem(models.Model):
     plan = models.ForeignKey(CarePlan, on_delete=models.CASCADE, related_name="items")
@@ -148,6 +202,14 @@ class CarePlanItem(models.Model):
     # A removed item stays on the record, with the reason when it was a safety item.
     removed = models.BooleanField(default=False)
     removal_reason = models.TextField(blank=True)
+    # Safety rule 2: why a phase-2 item waits, in the therapist's words (careplan-v1), and
+    # the code of that reason, from which the printed plan words it for the patient.
+    hold_reason = models.TextField(blank=True)
+    hold_code = models.CharField(max_length=40, blank=True)
+    # Plain-words notes the builder chose for the printed plan (codes of careplans.rules.phrases).
+    patient_notes = models.JSONField(default=list, blank=True)
+    # Safety rule 5: why the therapist moved a held item into phase 1.
+    phase_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["position", "id"]

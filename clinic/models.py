@@ -49,6 +49,21 @@ class Clinic(models.Model):
         default=14,
         help_text=_("A convention."),
     )
+    phase_one_limit = models.PositiveSmallIntegerField(
+        _("at most this many items start at once"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        help_text=_(
+            "A convention (one step at a time): besides breathing, items beyond this number "
+            "start at the review. Down-training and the first-line treatment always start."
+        ),
+    )
+    bladder_training_target_min = models.PositiveSmallIntegerField(
+        _("bladder training target (minutes between toilet visits)"),
+        default=180,
+        validators=[MinValueValidator(60), MaxValueValidator(360)],
+        help_text=_("A convention: 3 hours is the usual target."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -97,6 +112,8 @@ class Anatomy(models.TextChoices):
     # Used only for exercise cues; it says nothing of gender.
     VULVA = "vulva", _("Vulva")
     PENIS = "penis", _("Penis")
+    # intake-v1 addition (2026-12-01): neutral cues only.
+    UNSPECIFIED = "unspecified", _("Unspecified (neutral cues only)")
 
 
 class PatientQuerySet(models.QuerySet["Patient"]):
@@ -155,7 +172,7 @@ class Patient(models.Model):
     date_of_birth = models.DateField(_("date of birth"))
     anatomy = models.CharField(
         _("anatomy (for exercise cues)"),
-        max_length=10,
+        max_length=12,
         choices=Anatomy.choices,
         help_text=_("Used only to word the exercise cues on the printed plan."),
     )
