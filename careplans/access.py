@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from careplans.models import CarePlan, CarePlanItem
-from clinic.access import memberships_for
+from careplans.models import CarePlan, CarePlanItem, Recipient
+from clinic.access import clinic_for_admin, memberships_for
 
 
 def plan_for_user(request: HttpRequest, plan_id: int) -> CarePlan:
@@ -25,3 +25,13 @@ def plan_item_for_user(request: HttpRequest, plan: CarePlan, item_id: int) -> Ca
         return plan.items.get(pk=item_id)
     except CarePlanItem.DoesNotExist:
         raise Http404(_("No such item in this plan.")) from None
+
+
+def recipient_for_admin(request: HttpRequest, clinic_id: int, recipient_id: int) -> Recipient:
+    """A letter recipient of a clinic the user administers. Another clinic, or another
+    clinic's recipient, is a 404; a therapist of this clinic gets a 403."""
+    clinic = clinic_for_admin(request, clinic_id)
+    try:
+        return Recipient.objects.select_related("clinic").get(pk=recipient_id, clinic=clinic)
+    except Recipient.DoesNotExist:
+        raise Http404(_("No such letter recipient.")) from None

@@ -17,6 +17,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/restore/", views.patient_restore, name="patient_restore"),
     path("", include("assessments.urls")),
     path("", include("careplans.urls")),
+    path("", include("careplans.urls_recipients")),
     path("", include("clinic.urls_operations")),
     path("clinics/<int:clinic_id>/settings/", views.clinic_settings, name="clinic_settings"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,3 +55,13 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
     therapist = factory.SubFactory(UserFactory)
     updated_by = factory.SelfAttribute("therapist")
     assessed_on = datetime.date(2026, 11, 2)
+
+
+class RecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "careplans.Recipient"
+
+    clinic = factory.SubFactory(ClinicFactory)
+    kind = "gp"
+    name = factory.Sequence(lambda n: f"Example Medical Practice {n}")
+    address = "1 Sample Road\nExampletown"
