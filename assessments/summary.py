@@ -26,35 +26,69 @@ def _display(assessment: Assessment, name: str) -> str:
     return str(display()) if display else str(value)
 
 
+# Consent and whether an internal examination was done are process, not findings: a
+# letter never lists them among the findings (clinical reference, section 9).
+PROCESS_FIELDS = frozenset({"consent_recorded", "internal_exam"})
+# A zero here is a finding (no contraction, no hold), not an absence.
+MEASURED_FIELDS = frozenset({"oxford_grade", "endurance_s", "repetitions", "fast_contractions"})
+NORMAL_VALUES = {"tone": "normal", "relaxation": "complete"}
+
+
+def finding_state(name: str, value: Any) -> str:
+    """"positive", "negative" (assessed, absent or normal) or "process"."""
+    if name in PROCESS_FIELDS:
+        return "process"
+    if value is False or value == [] or NORMAL_VALUES.get(name) == value:
+        return "negative"
+    if value == 0 and not isinstance(value, bool) and name not in MEASURED_FIELDS:
+        return "negative"
+    return "positive"
+
+
 def recorded_findings(assessment: Assessment) -> list[dict[str, Any]]:
-    """Per section: the findings recorded, and how many were not assessed."""
+    """Per section: the findings recorded (each positive, negative or process), and the
+    labels of those not assessed."""
     sections = []
     for section, keys in SECTIONS.items():
-        rows, missing = [], 0
+        rows, missing = [], []
         for key in keys:
             name = column(section, key)
-            if getattr(assessment, name) is None:
-                missing += 1
+            label = str(assessment._meta.get_field(name).verbose_name)
+            value = getattr(assessment, name)
+            if value is None:
+                missing.append(label)
                 continue
-            label = assessment._meta.get_field(name).verbose_name
-            rows.append({"label": str(label), "value": _display(assessment, name)})
+            rows.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": _display(assessment, name),
+                    "state": finding_state(name, value),
+                }
+            )
         sections.append(
             {
                 "key": section,
                 "title": SECTION_TITLES[section],
                 "rows": rows,
-                "not_assessed": missing,
+                "not_assessed": len(missing),
+                "not_assessed_labels": missing,
             }
         )
     return sections
 
 
 def assessment_summary(
-    assessment: Assessment, *, daytime_frequency_threshold: float | None = None
+    assessment: Assessment,
+    *,
+    daytime_frequency_threshold: float | None = None,
+    events: list[diary.DiaryEvent] | None = None,
 ) -> dict[str, Any]:
+    """What the assessment page and the documents show. ``events``: the diary, when the
+    assessment is not stored (``build_plan`` on a file)."""
     intake = assessment_to_intake(assessment, with_diary=False)
     result = classification.classify(intake)
-    events = diary_events(assessment)
+    events = diary_events(assessment) if events is None else events
     threshold = (
         daytime_frequency_threshold
         if daytime_frequency_threshold is not None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -14,12 +15,37 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from assessments.models import RED_FLAG_LABELS
-from careplans.models import CarePlan, CarePlanItem, Intervention
+from assessments.charts import diary_day_svg
+from assessments.diary import DiaryEvent
+from assessments.findings import intake_to_findings
+from assessments.intake_io import diary_events
+from assessments.models import Assessment
+from assessments.red_flags import EMERGENCY, URGENT, flag_tiers, suspected_cauda_equina
+from assessments.summary import assessment_summary
+from careplans.letters import (
+    GP,
+    REFERRAL_CATEGORIES,
+    LetterItem,
+    due_letters,
+    items_for,
+    tier_recipient,
+)
+from careplans.library import load_library_entries, render_patient_text
+from careplans.models import (
+    CarePlan,
+    CarePlanItem,
+    Intervention,
+    Recipient,
+    RecipientKind,
+    items_from_built,
+)
+from careplans.recipients import recipients_for_clinic
+from careplans.rules import BuiltPlan, phrases
+from careplans.rules.education import WARNING_SIGNS
+from careplans.selectors import plan_safety_warnings
 from clinic.models import Clinic, Patient
 
 DOCUMENTS = ("patient", "clinician", "referral")
@@ -28,19 +54,19 @@ TEMPLATES = {
     "clinician": "careplans/documents/clinician_summary.html",
     "referral": "careplans/documents/referral_letter.html",
 }
-REFERRAL_RECIPIENTS = {
-    "gp": gettext_lazy("General practitioner"),
-    "urology": gettext_lazy("Urology"),
-    "urogynaecology": gettext_lazy("Urogynaecology"),
-}
 # WeasyPrint reads /static/ from the project's own files and nothing from the network.
 PRINT_BASE_URL = "https://floorplan.invalid/"
 
 
 @dataclass(frozen=True)
 class PatientItem:
+    """A plan item as the patient reads it: the library text, the notes the builder chose
+    for this patient, and, for an item that waits, why -- in the document's language."""
+
     item: CarePlanItem
     text: str
+    notes: list[str]
+    why_it_waits: list[str]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.item, name)
@@ -54,21 +80,77 @@ def document_language(plan: CarePlan) -> str:
 
 @dataclass
 class Printable:
-    """What a document prints: a stored plan, or one built from a file on the command line."""
+    """What a document prints: a stored plan, or one built from a file on the command line
+    (then nothing is in the database: the assessment and patient are unsaved)."""
 
     plan: CarePlan
     items: list[CarePlanItem]
     library: dict[str, Intervention]
+    assessment: Assessment
+    events: list[DiaryEvent]
+    age: int
+    recipients: dict[str, Recipient] = field(default_factory=dict)
 
     @classmethod
     def stored(cls, plan: CarePlan) -> Printable:
         library = Intervention.objects.filter(clinic_id=plan.patient.clinic_id)
-        return cls(plan=plan, items=list(plan.items.all()), library={i.code: i for i in library})
+        assessment = plan.assessment
+        recipients = {}
+        for recipient in recipients_for_clinic(clinic_id=plan.patient.clinic_id):
+            recipients.setdefault(recipient.kind, recipient)
+        return cls(
+            plan=plan,
+            items=list(plan.items.all()),
+            library={i.code: i for i in library},
+            assessment=assessment,
+            events=diary_events(assessment),
+            age=plan.patient.age_on(assessment.assessed_on),
+            recipients=recipients,
+        )
+
+    @classmethod
+    def standalone(
+        cls, intake: dict[str, Any], built: BuiltPlan, events: list[DiaryEvent]
+    ) -> Printable:
+        """A plan built from an intake file (`build_plan`): no database, the library from
+        fixtures/, and no name, date of birth or clinic to print."""
+        person = intake["patient"]
+        today = timezone.localdate()
+        clinic = Clinic(name="")
+        patient = Patient(
+            clinic=clinic,
+            first_name="",
+            last_name="",
+            # Only the age is known; it is what the documents print for a file's patient.
+            date_of_birth=today.replace(year=today.year - person["age"], day=1),
+            anatomy=person["anatomy"],
+            pronouns=person.get("pronouns", ""),
+            preferred_language=person.get("language", "en"),
+        )
+        assessment = Assessment(
+            patient=patient,
+            clinic=clinic,
+            assessed_on=today,
+            weight_kg=person.get("weight_kg"),
+            red_flags=intake.get("red_flags"),
+            questionnaires=intake.get("questionnaires") or {},
+            **intake_to_findings(intake),
+        )
+        plan = CarePlan(patient=patient, assessment=assessment, built=built.plan, version=1)
+        library = {
+            entry["code"]: Intervention(clinic=clinic, **entry) for entry in load_library_entries()
+        }
+        return cls(
+            plan=plan,
+            items=items_from_built(plan, built),
+            library=library,
+            assessment=assessment,
+            events=events,
+            age=person["age"],
+        )
 
 
 def _patient_items(printable: Printable) -> list[PatientItem]:
-    from careplans.library import render_patient_text
-
     library = printable.library
     anatomy = printable.plan.patient.anatomy
     items = []
@@ -77,8 +159,32 @@ def _patient_items(printable: Printable) -> list[PatientItem]:
             continue
         entry = library.get(item.code)
         text = render_patient_text(entry.text_for(anatomy), item.dosing) if entry else ""
-        items.append(PatientItem(item=item, text=text))
+        notes = item.patient_notes or []
+        holds = [note for note in notes if str(note.get("code", "")).startswith("hold.")]
+        others = [note for note in notes if note not in holds]
+        why = phrases.patient_notes(holds)
+        if item.phase == 2 and not why:
+            why = [_default_why(item)]
+        items.append(
+            PatientItem(item=item, text=text, notes=phrases.patient_notes(others), why_it_waits=why)
+        )
     return items
+
+
+def _default_why(item: CarePlanItem) -> str:
+    """Why an item waits when the plan carries no reason of its own: an item the therapist
+    added at review, or a plan built before hold reasons existed."""
+    if item.category in ("strengthening", "coordination"):
+        return _(
+            "Squeezing exercises come once your pelvic floor can relax fully and your therapist "
+            "has checked how you squeeze."
+        )
+    if item.category in ("medical_referral", "specialist_referral"):
+        return _(
+            "You may not need this. We will look at it together if things have not improved "
+            "enough after the first weeks."
+        )
+    return _("One step at a time works best. We will add this at your review.")
 
 
 def bladder_schedule(dosing: dict[str, int]) -> list[dict[str, int]]:
@@ -134,43 +240,49 @@ def _progress_context(plan: CarePlan) -> dict[str, Any]:
     }
 
 
+DAILY_CATEGORIES = ("relaxation", "coordination", "strengthening", "bladder_training", "lifestyle")
+
+
 def patient_context(printable: Printable) -> dict[str, Any]:
     plan = printable.plan
     items = _patient_items(printable)
     now = [i for i in items if i.phase == 1]
     later = [i for i in items if i.phase == 2]
 
-    def of(*categories: str, phase_items=now) -> list[PatientItem]:
-        return [i for i in phase_items if i.category in categories]
+    def of(*categories: str) -> list[PatientItem]:
+        return [i for i in now if i.category in categories]
 
-    warning = [i for i in items if i.code == "education.warning_signs"]
     bladder = of("bladder_training")
+    tier = plan.referral_urgency
     return {
-        "urgent": of("urgent_referral"),
-        # Safety rule 1: red flags print this section first, even if the therapist
-        # removed the urgent-referral item (with a reason).
-        "see_a_doctor": bool(plan.red_flags),
-        "red_flags": [str(RED_FLAG_LABELS.get(f, f)) for f in plan.red_flags],
-        "glance": now,
+        # Safety rule 1: red flags print this section first, at their tier, even if the
+        # therapist removed the urgent-referral item (with a reason).
+        "tier": tier,
+        "emergency": tier == EMERGENCY,
+        "red_flags_plain": [phrases.red_flag_plain(flag) for flag in plan.red_flags],
+        "cauda_equina": suspected_cauda_equina(plan.red_flags),
+        # Page 1: what to do each day, with the dose; referrals get one line of their own.
+        "glance": [i for i in now if i.category in DAILY_CATEGORIES],
         "relaxation": of("relaxation"),
         "exercises": of("strengthening", "coordination"),
         "bladder": bladder,
         "bladder_schedule": bladder_schedule(bladder[0].dosing) if bladder else [],
         "lifestyle": of("lifestyle"),
         "referrals": of("medical_referral", "specialist_referral"),
-        "education": [i for i in of("education") if i.code != "education.warning_signs"],
-        "warning_signs": warning,
+        # The warning signs print on page 1 from the template, in their three tiers.
+        "education": [i for i in of("education") if i.code != WARNING_SIGNS],
         "later": later,
         "tick_days": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
         **_progress_context(plan),
     }
 
 
-def clinician_context(printable: Printable) -> dict[str, Any]:
-    from assessments.charts import diary_day_svg
-    from assessments.summary import assessment_summary
+def _summary(printable: Printable) -> dict[str, Any]:
+    return assessment_summary(printable.assessment, events=printable.events)
 
-    summary = assessment_summary(printable.plan.assessment)
+
+def clinician_context(printable: Printable) -> dict[str, Any]:
+    summary = _summary(printable)
     charts = [
         {
             "day": day.number,
@@ -180,34 +292,130 @@ def clinician_context(printable: Printable) -> dict[str, Any]:
         }
         for day in summary["diary_days"]
     ]
+    plan = printable.plan
     return {
         "summary": summary,
         "charts": charts,
         "items": printable.items,
+        "tier": plan.referral_urgency,
+        "flag_tiers": _flag_tiers(plan, printable.age),
+        # Unsigned: the warnings as the plan stands; signed: those the signature answered.
+        "safety_warnings": (
+            plan.signing_warnings
+            if plan.is_signed or plan.pk is None
+            else plan_safety_warnings(plan, items=printable.items)
+        ),
+        "letters_due": [RecipientKind(kind).label for kind in _due(printable)],
     }
 
 
-def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
-    from assessments.summary import assessment_summary
+def _flag_tiers(plan: CarePlan, age: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": phrases.red_flag_name(t.flag),
+            "tier": t.tier,
+            "cancer_pathway": t.cancer_pathway,
+        }
+        for t in flag_tiers(plan.red_flags, age)
+    ]
 
+
+def _letter_items(printable: Printable) -> list[LetterItem]:
+    return [LetterItem(i.code, i.category, i.phase, i.removed) for i in printable.items]
+
+
+def _due(printable: Printable) -> list[str]:
+    return due_letters(
+        referral_urgency=printable.plan.referral_urgency,
+        items=_letter_items(printable),
+        anatomy=printable.plan.patient.anatomy,
+    )
+
+
+def letters_due(plan: CarePlan) -> list[tuple[str, str]]:
+    """(recipient kind, label) of each letter due now, most urgent first."""
+    return [(kind, RecipientKind(kind).label) for kind in _due(Printable.stored(plan))]
+
+
+def _findings_for_letter(summary: dict[str, Any]) -> dict[str, Any]:
+    """Section 9: positive findings apart; assessed-and-negative apart from not assessed;
+    consent and other process fields never among the findings."""
+    positive, negative, not_assessed = [], [], []
+    for section in summary["findings"]:
+        for row in section["rows"]:
+            if row["state"] == "positive":
+                positive.append({"section": section["title"], **row})
+            elif row["state"] == "negative":
+                negative.append(row["label"])
+        not_assessed += section["not_assessed_labels"]
+    return {"positive": positive, "negative": negative, "not_assessed": not_assessed}
+
+
+# Section 9: the emergency letter names every finding behind it, voiding difficulty and
+# retention included.
+EMERGENCY_CONTEXT_FINDINGS = ("voiding_difficulty", "incomplete_emptying")
+
+
+def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
     plan = printable.plan
-    summary = assessment_summary(plan.assessment)
+    anatomy = plan.patient.anatomy
+    kind = recipient if recipient in RecipientKind.values else GP
+    due = _due(printable)
+    tier = plan.referral_urgency
+    about_red_flags = tier is not None and kind == tier_recipient(tier)
+    chosen = {item.code for item in items_for(kind, _letter_items(printable), anatomy)}
+    referral_items = [
+        {
+            "item": item,
+            "wording": (
+                printable.library[item.code].clinician_text
+                if item.code in printable.library and printable.library[item.code].clinician_text
+                else item.rationale
+            ),
+        }
+        for item in printable.items
+        if item.code in chosen and not item.removed
+    ]
+    summary = _summary(printable)
+    metrics = summary["diary_metrics"] or {}
+    complete_days = metrics.get("complete_days") or 0
+    context_findings = [
+        phrases.finding_name(key)
+        for key in EMERGENCY_CONTEXT_FINDINGS
+        if getattr(printable.assessment, key, None) is True
+    ]
+    flags = _flag_tiers(plan, printable.age) if about_red_flags else []
     return {
         "summary": summary,
-        "recipient": recipient if recipient in REFERRAL_RECIPIENTS else "gp",
-        "recipient_name": REFERRAL_RECIPIENTS.get(recipient, REFERRAL_RECIPIENTS["gp"]),
-        "urgent": bool(plan.red_flags),
-        "red_flags": summary["red_flags"],
-        "referral_items": [
+        "recipient_kind": kind,
+        "recipient_name": RecipientKind(kind).label,
+        "recipient": printable.recipients.get(kind),
+        "on_request": kind not in due,
+        "tier": tier if about_red_flags else None,
+        "flag_tiers": flags,
+        "cauda_equina": about_red_flags and suspected_cauda_equina(plan.red_flags),
+        "cancer_pathway": any(f["cancer_pathway"] for f in flags),
+        "specialist_opinion": any(f["tier"] == URGENT and not f["cancer_pathway"] for f in flags),
+        "emergency_findings": context_findings,
+        "age": printable.age,
+        "referral_items": referral_items,
+        "findings": _findings_for_letter(summary),
+        "diary_provisional": bool(metrics) and complete_days < MIN_DIARY_DAYS,
+        "started": [
             i
             for i in printable.items
             if not i.removed
-            and i.category in ("urgent_referral", "medical_referral", "specialist_referral")
+            and i.phase == 1
+            and i.category not in (*REFERRAL_CATEGORIES, "education")
         ],
     }
 
 
-def document_context(printable: Printable, kind: str, *, recipient: str = "gp") -> dict[str, Any]:
+# NICE CG171 / NG123: a bladder diary covers at least 3 days; fewer are provisional.
+MIN_DIARY_DAYS = 3
+
+
+def document_context(printable: Printable, kind: str, *, recipient: str = GP) -> dict[str, Any]:
     plan = printable.plan
     patient = plan.patient
     context: dict[str, Any] = {
@@ -220,6 +428,8 @@ def document_context(printable: Printable, kind: str, *, recipient: str = "gp") 
         "lang": translation.get_language(),
         "today": timezone.localdate(),
         "draft": not plan.is_signed,
+        "from_file": plan.pk is None,
+        "age": printable.age,
     }
     if kind == "patient":
         context.update(patient_context(printable))
@@ -230,7 +440,7 @@ def document_context(printable: Printable, kind: str, *, recipient: str = "gp") 
     return context
 
 
-def render_html(plan: CarePlan | Printable, kind: str, *, recipient: str = "gp") -> str:
+def render_html(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> str:
     printable = plan if isinstance(plan, Printable) else Printable.stored(plan)
     language = (
         document_language(printable.plan) if kind == "patient" else translation.get_language()
@@ -264,33 +474,18 @@ def pdf_from_html(html: str) -> bytes:
     return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def render_pdf(plan: CarePlan, kind: str, *, recipient: str = "gp") -> bytes:
+def render_pdf(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> bytes:
     return pdf_from_html(render_html(plan, kind, recipient=recipient))
 
 
-def pdf_from_standalone_plan(intake: dict[str, Any], built: dict[str, Any]) -> bytes:
-    """The patient plan for `build_plan --pdf`: no database, the library from fixtures/."""
-    from careplans.library import load_library_entries
-
-    person = intake["patient"]
-    clinic = Clinic(name="")
-    patient = Patient(
-        clinic=clinic,
-        first_name="",
-        last_name="",
-        anatomy=person["anatomy"],
-        pronouns=person.get("pronouns", ""),
-        preferred_language=person.get("language", "en"),
-    )
-    plan = CarePlan(patient=patient, built=built, version=1)
-    items = [
-        CarePlanItem(plan=plan, position=n, **{k: item[k] for k in ITEM_FIELDS})
-        for n, item in enumerate(built["items"], start=1)
-    ]
-    library = {
-        entry["code"]: Intervention(clinic=clinic, **entry) for entry in load_library_entries()
-    }
-    return pdf_from_html(render_html(Printable(plan, items, library), "patient"))
-
-
-ITEM_FIELDS = ("code", "category", "phase", "title", "rationale", "dosing", "source")
+def pdf_from_standalone_plan(
+    intake: dict[str, Any],
+    built: BuiltPlan,
+    *,
+    events: Sequence[DiaryEvent] = (),
+    kind: str = "patient",
+    recipient: str = GP,
+) -> bytes:
+    """A document for `build_plan`: no database, the library from fixtures/."""
+    printable = Printable.standalone(intake, built, list(events))
+    return render_pdf(printable, kind, recipient=recipient)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
+from careplans.rules import BuiltPlan
 from clinic.models import Clinic, Patient
 
 
@@ -216,6 +217,25 @@ class CarePlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# The careplan-v1 fields of an item, as stored.
+ITEM_FIELDS = ("code", "category", "phase", "title", "rationale", "dosing", "source")
+
+
+def items_from_built(plan: CarePlan, built: BuiltPlan) -> list[CarePlanItem]:
+    """The builder's items as (unsaved) plan items, with what the printed plan needs."""
+    return [
+        CarePlanItem(
+            plan=plan,
+            position=n,
+            **{key: item[key] for key in ITEM_FIELDS},
+            hold_reason=item.get("hold_reason") or "",
+            hold_code=planned.hold_code,
+            patient_notes=planned.notes,
+        )
+        for n, (item, planned) in enumerate(zip(built.plan["items"], built.items, strict=True), 1)
+    ]
 
 
 class ReviewReason(models.TextChoices):

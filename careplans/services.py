@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -16,8 +15,15 @@ from django.utils.translation import gettext as _
 from assessments.intake_io import assessment_to_intake, diary_events
 from assessments.models import Assessment, Status
 from careplans import reviews, rules
-from careplans.models import CarePlan, CarePlanItem, Intervention, PlanStatus, Review
-from clinic.models import Clinic
+from careplans.models import (
+    CarePlan,
+    CarePlanItem,
+    Intervention,
+    PlanStatus,
+    Review,
+    items_from_built,
+)
+from careplans.selectors import plan_safety_warnings, plan_settings
 
 # NICE NG210: review during a PFMT programme; the default first review is mid-programme.
 DEFAULT_REVIEW_AFTER_WEEKS = 6
@@ -27,16 +33,7 @@ class PlanLocked(Exception):
     """A signed plan never changes; a change makes a new version."""
 
 
-def plan_settings(clinic: Clinic) -> rules.PlanSettings:
-    return rules.PlanSettings(
-        fluid_low_ml=clinic.fluid_low_ml,
-        fluid_high_ml=clinic.fluid_high_ml,
-        alcohol_units_per_week=clinic.alcohol_units_per_week,
-        daytime_frequency_threshold=clinic.daytime_frequency_threshold,
-    )
-
-
-def build_for_assessment(assessment: Assessment) -> dict[str, Any]:
+def build_for_assessment(assessment: Assessment) -> rules.BuiltPlan:
     """The same builder as `manage.py build_plan`, fed from the database."""
     intake = assessment_to_intake(assessment, with_diary=False)
     settings = plan_settings(assessment.patient.clinic)
@@ -51,7 +48,7 @@ def build_for_assessment(assessment: Assessment) -> dict[str, Any]:
         if events
         else None
     )
-    return rules.build_plan(intake, diary=diary, settings=settings)
+    return rules.build(intake, diary=diary, settings=settings)
 
 
 def _draft(plan: CarePlan) -> None:
@@ -72,24 +69,11 @@ def careplan_build(*, assessment: Assessment, user) -> CarePlan:
         patient=assessment.patient,
         assessment=assessment,
         version=latest + 1,
-        built=built,
+        built=built.plan,
         created_by=user,
         next_review_on=assessment.assessed_on + timedelta(weeks=DEFAULT_REVIEW_AFTER_WEEKS),
     )
-    CarePlanItem.objects.bulk_create(
-        CarePlanItem(
-            plan=plan,
-            position=n,
-            code=item["code"],
-            category=item["category"],
-            phase=item["phase"],
-            title=item["title"],
-            rationale=item["rationale"],
-            dosing=item["dosing"],
-            source=item["source"],
-        )
-        for n, item in enumerate(built["items"], start=1)
-    )
+    CarePlanItem.objects.bulk_create(items_from_built(plan, built))
     return plan
 
 
@@ -116,12 +100,29 @@ def careplan_item_restore(*, item: CarePlanItem) -> CarePlanItem:
 
 
 @transaction.atomic
-def careplan_item_update(*, item: CarePlanItem, phase: int, dosing: dict[str, int]) -> CarePlanItem:
+def careplan_item_update(
+    *, item: CarePlanItem, phase: int, dosing: dict[str, int], reason: str = ""
+) -> CarePlanItem:
     _draft(item.plan)
+    reason = reason.strip()
+    if item.hold_reason and item.phase == 2 and phase == 1 and not reason:
+        # Safety rule 5: moving a held item into phase 1 asks for a reason, kept.
+        raise ValidationError(
+            {
+                "phase_reason": _(
+                    "This item waits for a reason (%(why)s): say why it should start now."
+                )
+                % {"why": item.hold_reason}
+            }
+        )
+    if phase == 1 and item.phase == 2:
+        item.phase_reason = reason
+    elif phase == 2:
+        item.phase_reason = ""
     item.phase = phase
     item.dosing = dosing
     item.full_clean()
-    item.save(update_fields=["phase", "dosing"])
+    item.save(update_fields=["phase", "dosing", "phase_reason"])
     return item
 
 
@@ -168,12 +169,24 @@ def careplan_update_note(*, plan: CarePlan, personal_note: str, next_review_on) 
 
 
 @transaction.atomic
-def careplan_sign(*, plan: CarePlan, user) -> CarePlan:
-    """Lock the plan and store the patient's PDF with its SHA-256."""
+def careplan_sign(*, plan: CarePlan, user, reason: str = "") -> CarePlan:
+    """Lock the plan and store the patient's PDF with its SHA-256.
+
+    Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
+    is signed only with a reason, kept with the warnings it answers.
+    """
     from careplans.documents import render_pdf
 
     plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
     _draft(plan)
+    warnings = plan_safety_warnings(plan)
+    reason = reason.strip()
+    if warnings and not reason:
+        raise ValidationError(
+            {"reason": _("This plan breaks a safety rule: say why you sign it as it is.")}
+        )
+    plan.signing_reason = reason if warnings else ""
+    plan.signing_warnings = warnings
     plan.status = PlanStatus.SIGNED
     plan.signed_by = user
     plan.signed_at = timezone.now()
@@ -184,7 +197,17 @@ def careplan_sign(*, plan: CarePlan, user) -> CarePlan:
         ContentFile(pdf),
         save=False,
     )
-    plan.save(update_fields=["status", "signed_by", "signed_at", "pdf", "pdf_sha256"])
+    plan.save(
+        update_fields=[
+            "status",
+            "signed_by",
+            "signed_at",
+            "pdf",
+            "pdf_sha256",
+            "signing_reason",
+            "signing_warnings",
+        ]
+    )
     reviews_schedule(plan=plan)
     return plan
 

@@ -64,6 +64,18 @@ class Clinic(models.Model):
         validators=[MinValueValidator(60), MaxValueValidator(360)],
         help_text=_("A convention: 3 hours is the usual target."),
     )
+    nocturia_min_voids = models.PositiveSmallIntegerField(
+        _("nocturia counts from (voids a night)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("A convention: nocturia as a trigger for advice or referral."),
+    )
+    down_training_minutes = models.PositiveSmallIntegerField(
+        _("down-training to start with (minutes once a day)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("A convention: no dosing standard exists; the therapist sets it per plan."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -1,7 +1,11 @@
-"""`manage.py build_plan INTAKE.json [--pdf OUT.pdf]`: the care-plan builder on a file.
+"""`manage.py build_plan INTAKE.json [--pdf PLAN.pdf] [--summary SUMMARY.pdf]
+[--letter LETTER.pdf]`: the care-plan builder on a file.
 
 Prints the careplan-v1 JSON; exits 2 naming the field when the intake is invalid. The
-same builder serves the web workflow: this is not a second implementation.
+same builder and the same document renderer serve the web workflow: this is not a second
+implementation. ``--letter`` writes the referral letter of the most urgent referral due
+now (the red-flag tier's recipient first, else the first phase-1 referral item's); when
+none is due it writes no file, says so on standard error and exits 0.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from assessments.intake import IntakeError, load_intake_file
 from assessments.intake_io import intake_diary
-from careplans import rules
+from careplans import letters, rules
 
 
 class Command(BaseCommand):
@@ -22,8 +27,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("intake_json", type=Path)
         parser.add_argument("--pdf", type=Path, help="also write the patient plan as a PDF")
+        parser.add_argument(
+            "--summary", type=Path, help="also write the clinician summary as a PDF"
+        )
+        parser.add_argument(
+            "--letter", type=Path, help="also write the referral letter due now as a PDF"
+        )
 
-    def handle(self, *args, intake_json: Path, pdf: Path | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        intake_json: Path,
+        pdf: Path | None,
+        summary: Path | None,
+        letter: Path | None,
+        **options,
+    ) -> None:
         try:
             intake, folder = load_intake_file(intake_json)
             events = intake_diary(intake, folder=folder)
@@ -36,10 +55,35 @@ class Command(BaseCommand):
             if events
             else None
         )
-        plan = rules.build_plan(intake, diary=diary)
-        self.stdout.write(json.dumps(plan, indent=2, ensure_ascii=False))
-        if pdf is not None:
-            from careplans.documents import pdf_from_standalone_plan
+        built = rules.build(intake, diary=diary)
+        self.stdout.write(json.dumps(built.plan, indent=2, ensure_ascii=False))
+        if pdf is None and summary is None and letter is None:
+            return
+        # WeasyPrint is needed only for documents: the JSON works without it.
+        from careplans.documents import pdf_from_standalone_plan
 
-            pdf.write_bytes(pdf_from_standalone_plan(intake, plan))
-            self.stderr.write(f"Wrote {pdf}")
+        def write(path: Path, kind: str, **extra: str) -> None:
+            path.write_bytes(
+                pdf_from_standalone_plan(intake, built, events=events, kind=kind, **extra)
+            )
+            self.stderr.write(f"Wrote {path}")
+
+        if pdf is not None:
+            write(pdf, "patient")
+        if summary is not None:
+            write(summary, "clinician")
+        if letter is not None:
+            due = letters.due_letters(
+                referral_urgency=built.plan["referral_urgency"],
+                items=[
+                    letters.LetterItem(item["code"], item["category"], item["phase"])
+                    for item in built.plan["items"]
+                ],
+                anatomy=person["anatomy"],
+            )
+            if due:
+                write(letter, "referral", recipient=due[0])
+            else:
+                self.stderr.write(
+                    _("No referral is due now: no letter written to %(path)s.") % {"path": letter}
+                )
