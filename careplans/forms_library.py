@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from careplans.library import PLACEHOLDERS, TEXT_FIELDS, entry_errors
+from careplans.library import PLACEHOLDERS, WORDING_FIELDS, entry_errors
 from careplans.models import Intervention
 from clinic.models import Clinic
 
@@ -57,6 +57,7 @@ class InterventionForm(forms.ModelForm):
             "patient_text",
             "patient_text_vulva",
             "patient_text_penis",
+            "clinician_text",
             "default_dosing",
             "source",
             "is_active",
@@ -65,6 +66,7 @@ class InterventionForm(forms.ModelForm):
             "patient_text": forms.Textarea(attrs={"rows": 7}),
             "patient_text_vulva": forms.Textarea(attrs={"rows": 9}),
             "patient_text_penis": forms.Textarea(attrs={"rows": 9}),
+            "clinician_text": forms.Textarea(attrs={"rows": 3}),
             "source": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
@@ -85,6 +87,11 @@ class InterventionForm(forms.ModelForm):
             "Plain words, short sentences, second person. Numbers can come from the dosing "
             "with placeholders: %(placeholders)s."
         ) % {"placeholders": placeholders}
+        self.fields["clinician_text"].help_text = _(
+            "What a referral letter says about this item, in clinical language: what is "
+            "requested or what the clinic provides. Never the patient's instructions, never "
+            '"you". Printed as written, without placeholders.'
+        )
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"]
@@ -98,7 +105,7 @@ class InterventionForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         entry = {name: cleaned.get(name) for name in ("code", "category", "default_dosing")}
-        entry.update({name: cleaned.get(name) or "" for name in TEXT_FIELDS})
+        entry.update({name: cleaned.get(name) or "" for name in WORDING_FIELDS})
         for field, messages in entry_errors({**entry, "title": "-", "source": "-"}).items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, list(messages))

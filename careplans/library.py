@@ -6,6 +6,10 @@ gets its own copy, which its clinic admins may edit; ``library_install`` copies 
 fixture into a clinic, ``load_library_entries`` reads and checks it, and
 ``render_patient_text`` fills the dosing placeholders of a text ({hold_s}, {weeks}...)
 from one plan item's dosing for the printed plan.
+
+Each entry has two kinds of wording: the patient texts (generic, and per anatomy), and
+``clinician_text``, the clinical wording a letter to another clinician uses (clinical
+reference, section 9: never the patient's instructions).
 """
 
 from __future__ import annotations
@@ -48,7 +52,18 @@ PLACEHOLDERS: tuple[str, ...] = (
 )
 
 TEXT_FIELDS: tuple[str, ...] = ("patient_text", "patient_text_vulva", "patient_text_penis")
-_REQUIRED = ("code", "category", "title", "patient_text", "default_dosing", "source")
+# Every wording an entry has: the patient texts (with placeholders) and the letter wording
+# (without: a letter quotes it as written).
+WORDING_FIELDS: tuple[str, ...] = (*TEXT_FIELDS, "clinician_text")
+_REQUIRED = (
+    "code",
+    "category",
+    "title",
+    "patient_text",
+    "clinician_text",
+    "default_dosing",
+    "source",
+)
 _OPTIONAL = ("patient_text_vulva", "patient_text_penis")
 MAX_DOSE = 10_000
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -164,10 +179,16 @@ def entry_errors(entry: Mapping[str, Any]) -> dict[str, list[str]]:
     if problems := dosing_problems(dosing):
         errors["default_dosing"] = problems
     keys = dosing.keys() if isinstance(dosing, Mapping) and not problems else None
-    for name in TEXT_FIELDS:
+    for name in WORDING_FIELDS:
         text = entry.get(name) or ""
         if not isinstance(text, str):
             errors[name] = [_("Must be text.")]
+        elif name == "clinician_text":
+            if "{" in text or "}" in text:
+                # Letters quote this wording as it stands; nothing fills a placeholder there.
+                errors[name] = [
+                    _("A letter prints this wording as written: leave out { and } placeholders.")
+                ]
         elif problems := placeholder_problems(text, dosing_keys=keys):
             errors[name] = problems
     for name in ("title", "patient_text", "source"):
@@ -203,7 +224,13 @@ def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
         if name in seen:
             raise LibraryError(f"{where}: the code appears twice")
         seen.add(name)
-        if errors := entry_errors(entry):
+        errors = entry_errors(entry)
+        clinician_text = entry["clinician_text"]
+        if isinstance(clinician_text, str) and not clinician_text.strip():
+            # A clinic may leave its own entries without one; the standard library may not:
+            # every referral letter needs the clinical wording (reference, section 9).
+            errors.setdefault("clinician_text", []).append(_("This field is required."))
+        if errors:
             details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
             raise LibraryError(f"{where}: {details}")
         entries.append({**{key: "" for key in _OPTIONAL}, **entry})
@@ -218,6 +245,7 @@ LIBRARY_FIELDS: tuple[str, ...] = (
     "patient_text",
     "patient_text_vulva",
     "patient_text_penis",
+    "clinician_text",
     "default_dosing",
     "source",
 )
@@ -235,10 +263,13 @@ def _check(intervention: Intervention) -> None:
 def library_install(*, clinic: Clinic, update: bool = False) -> int:
     """Copy the fixture's entries into a clinic's library; returns how many were added.
 
-    Codes the clinic already has are left alone, so running it twice adds nothing. With
-    ``update=True`` those existing entries are overwritten with the fixture's wording,
-    dosing and source, including any edits the clinic made; whether an entry is offered
-    (``is_active``) is kept. Entries the clinic added itself are never touched.
+    Codes the clinic already has keep the clinic's wording, so running it twice adds
+    nothing; only an empty ``clinician_text`` is filled from the fixture (the letter
+    wording came after the first libraries were installed, and an empty one is nothing a
+    clinic wrote). With ``update=True`` those existing entries are overwritten with the
+    fixture's wording, dosing and source, including any edits the clinic made; whether an
+    entry is offered (``is_active``) is kept. Entries the clinic added itself are never
+    touched.
     """
     entries = load_library_entries()
     existing = {i.code: i for i in Intervention.objects.filter(clinic=clinic)}
@@ -251,11 +282,15 @@ def library_install(*, clinic: Clinic, update: bool = False) -> int:
             _check(intervention)
             intervention.save()
             added += 1
-        elif update:
-            for name, value in fields.items():
-                setattr(intervention, name, value)
-            _check(intervention)
-            intervention.save(update_fields=list(fields))
+            continue
+        if not update:
+            if intervention.clinician_text.strip():
+                continue
+            fields = {"clinician_text": entry["clinician_text"]}
+        for name, value in fields.items():
+            setattr(intervention, name, value)
+        _check(intervention)
+        intervention.save(update_fields=list(fields))
     return added
 
 
@@ -270,6 +305,7 @@ def intervention_create(
     source: str,
     patient_text_vulva: str = "",
     patient_text_penis: str = "",
+    clinician_text: str = "",
     default_dosing: Mapping[str, int] | None = None,
     is_active: bool = True,
 ) -> Intervention:
@@ -281,6 +317,7 @@ def intervention_create(
         patient_text=patient_text,
         patient_text_vulva=patient_text_vulva,
         patient_text_penis=patient_text_penis,
+        clinician_text=clinician_text,
         default_dosing=dict(default_dosing or {}),
         source=source,
         is_active=is_active,
@@ -292,7 +329,8 @@ def intervention_create(
 
 @transaction.atomic
 def intervention_update(*, intervention: Intervention, **fields: Any) -> Intervention:
-    """Change an entry's wording, dosing, source or whether it is offered.
+    """Change an entry's wordings (patient and clinician), dosing, source or whether it is
+    offered.
 
     The code and the category stay: scripts and the builder look entries up by code.
     Entries are never deleted; ``is_active=False`` stops offering one.
