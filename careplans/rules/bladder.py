@@ -16,7 +16,8 @@ STEP_MIN = 15
 STEP_DAYS = 7
 ROUND_TO_MIN = 15
 LOWEST_START_MIN = 30
-WAKING_MINUTES = 960  # 16 waking hours: the start from reported day voids
+WAKING_MINUTES = 960
+QUICK_SQUEEZES = "bladder.quick_squeezes"  # 16 waking hours: the start from reported day voids
 
 
 def bladder_training_dosing(start_min: int, *, target_min: int = 180) -> dict[str, int]:
@@ -47,6 +48,20 @@ def bladder_start(f: Findings) -> tuple[int, str]:
     if day_voids:
         return rounded_start(WAKING_MINUTES / day_voids), "day_voids"
     return rounded_start(f.settings.bladder_training_default_start_min), "default"
+
+
+def urge_suppression(*, squeezes: bool) -> str:
+    if squeezes:
+        return _(
+            "Urge suppression: stop, stand or sit still, a few quick pelvic floor squeezes, "
+            "slow breathing, distraction, firm pressure on the perineum, wait for the urge to "
+            "fade, then walk calmly."
+        )
+    return _(
+        "Urge suppression without squeezes: stop, stand or sit still, slow breathing, "
+        "distraction, firm pressure on the perineum, wait for the urge to fade, then walk "
+        "calmly."
+    )
 
 
 def _bladder_training_applies(f: Findings) -> bool:
@@ -88,24 +103,11 @@ def _bladder_training_make(f: Findings) -> Draft:
         % dosing
     )
     notes: tuple[dict[str, object], ...] = ()
-    if strengthening_holds(f):
-        # Section 4: the no-squeeze form of urge suppression whenever PFMT waits.
-        parts.append(
-            _(
-                "Urge suppression without squeezes: stop, stand or sit still, slow breathing, "
-                "distraction, firm pressure on the perineum, wait for the urge to fade, then "
-                "walk calmly."
-            )
-        )
-    else:
-        parts.append(
-            _(
-                "Urge suppression: stop, stand or sit still, a few quick pelvic floor "
-                "squeezes, slow breathing, distraction, firm pressure on the perineum, wait "
-                "for the urge to fade, then walk calmly."
-            )
-        )
-        notes = ({"code": "bladder.quick_squeezes"},)
+    # Section 4: the no-squeeze form of urge suppression whenever PFMT waits.
+    squeezes = not strengthening_holds(f)
+    parts.append(urge_suppression(squeezes=squeezes))
+    if squeezes:
+        notes = ({"code": QUICK_SQUEEZES},)
     title = _("Bladder training: stretch the time between toilet visits")
     return Draft(title, sentences(*parts), dosing, notes=notes)
 

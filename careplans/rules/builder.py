@@ -24,6 +24,7 @@ from careplans.rules import (
     urgent,
 )
 from careplans.rules.base import Draft, Hold, Rule
+from careplans.rules.bladder import QUICK_SQUEEZES
 from careplans.rules.findings import DEFAULT_SETTINGS, DiaryFindings, Findings, PlanSettings
 from careplans.rules.notices import plan_notices
 from careplans.rules.safety import BREATHING, CUEING, DOWN_TRAINING, KNACK, PFMT, hold_reason
@@ -157,7 +158,7 @@ def _one_step_at_a_time(
             kept += 1
         else:
             waits.add(item.rule.code)
-    one_step = Hold("hold.one_step", _("One step at a time: added at the review"), safety=False)
+    one_step = Hold("hold.one_step", _("One step at a time: added at your review"), safety=False)
     result = [
         PlannedItem(item.rule, replace(item.draft, holds=(one_step,)))
         if item.rule.code in waits
@@ -165,7 +166,27 @@ def _one_step_at_a_time(
         for item in planned
     ]
     moved = [item.draft.title for item in planned if item.rule.code in waits]
-    return result, moved
+    return _squeezes_wait_with_pfmt(result), moved
+
+
+def _squeezes_wait_with_pfmt(planned: list[PlannedItem]) -> list[PlannedItem]:
+    """Section 3 rule 2: the Knack and the quick squeezes of urge suppression wait whenever
+    PFMT waits -- also when it waits only for "one step at a time" (the safer reading)."""
+    pfmt = next((item for item in planned if item.rule.code == PFMT), None)
+    if pfmt is None or pfmt.draft.phase == 1:
+        return planned
+    result = []
+    for item in planned:
+        if item.rule.code == KNACK and item.draft.phase == 1:
+            item = PlannedItem(item.rule, replace(item.draft, holds=pfmt.draft.holds))
+        elif item.rule.code == bladder.BLADDER_TRAINING:
+            notes = tuple(n for n in item.draft.notes if n.get("code") != QUICK_SQUEEZES)
+            rationale = item.draft.rationale.replace(
+                bladder.urge_suppression(squeezes=True), bladder.urge_suppression(squeezes=False)
+            )
+            item = PlannedItem(item.rule, replace(item.draft, notes=notes, rationale=rationale))
+        result.append(item)
+    return result
 
 
 def build(

@@ -221,11 +221,6 @@ def _hold_note(note: Mapping[str, Any]) -> str:
             "You may not need this. At your review, if sudden urges still bother you after 6 "
             "weeks of bladder training, we will talk about it."
         )
-    if code == "hold.review_sui":
-        return _(
-            "We will look at this together at your review, once your pelvic floor can relax "
-            "fully and the exercises suit it."
-        )
     return _("We will look at this together at your review.")
 
 

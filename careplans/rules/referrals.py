@@ -97,7 +97,9 @@ def _medication_check_make(f: Findings) -> Draft:
     rationale = _(
         "Takes diuretics: a GP review of their timing, so they worsen neither leaks nor nights."
     )
-    return Draft(_("Ask your GP to review the timing of your water tablets"), rationale)
+    return Draft(
+        _("Ask your GP (family doctor) to review the timing of your water tablets"), rationale
+    )
 
 
 def _oab_medication_applies(f: Findings) -> bool:
@@ -119,11 +121,11 @@ def _oab_medication_make(f: Findings) -> Draft:
     )
     hold = Hold(
         "hold.review_oab",
-        _("At the review, if urgency persists after 6 weeks of bladder training"),
+        _("At your review, if urgency persists after 6 weeks of bladder training"),
         safety=False,
     )
     return Draft(
-        _("If urgency persists: ask your GP about bladder medicine"),
+        _("If urgency persists: ask your GP (family doctor) about bladder medicine"),
         rationale,
         dosing,
         holds=(hold,),
@@ -212,27 +214,17 @@ def _sui_procedures_make(f: Findings) -> Draft:
         )
         % {"triggers": triggers_named(f.triggers), "months": num(_pfmt_months(f))}
     ]
-    holds: tuple[Hold, ...] = ()
     squeeze_holds = strengthening_holds(f)
     if squeeze_holds:
+        # The referral is due now (section 4); the therapist also learns why the earlier
+        # training may not have suited this floor.
         parts.append(
             _("The earlier training may not have suited this floor (%(why)s).")
             % {"why": hold_reason(squeeze_holds)}
         )
-        holds = (
-            Hold(
-                "hold.review_sui",
-                _(
-                    "At the review, if the leaks persist once the floor relaxes fully and "
-                    "supervised training suits it"
-                ),
-                safety=False,
-            ),
-        )
     return Draft(
         _("Talk to a specialist about other treatments for stress leaks"),
         sentences(*parts),
-        holds=holds,
     )
 
 

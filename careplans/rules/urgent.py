@@ -10,11 +10,10 @@ from careplans.rules.safety import URGENT_REFERRAL
 from clinic.i18n import gettext as _
 
 SOURCE = (
-    "Cauda equina guidance (GIRFT / NICE CKS: suspected cauda equina, immediate emergency "
-    "referral); NICE NG12 (visible haematuria at ≥ 45; persistent bloating); NICE NG123 "
-    "(urgent referral: visible haematuria; non-visible haematuria at ≥ 50; recurrent or "
-    "persisting UTI with haematuria at ≥ 40; suspected malignant mass; refer: palpable "
-    "bladder after voiding, suspected fistula)"
+    "Cauda equina guidance (GIRFT / NICE CKS: immediate emergency referral); NICE NG12 "
+    "(visible haematuria at ≥ 45; persistent bloating); NICE NG123 (urgent: haematuria, "
+    "non-visible at ≥ 50, UTI with haematuria at ≥ 40, pelvic mass; refer: palpable "
+    "bladder after voiding, fistula)"
 )
 
 

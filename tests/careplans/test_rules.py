@@ -180,15 +180,19 @@ def diary(**metrics: Any) -> DiaryFindings:
 
 
 def test_red_flags_put_urgent_referral_first() -> None:
-    # Reference §3 rule 1; NICE NG123 (urgent referral: visible haematuria), NICE NG12.
+    # Reference §3 rule 1; NICE NG12 (visible haematuria at ≥ 45: urgent tier, GP within
+    # days, the patient's age stated).
     plan = build_plan(intake(symptoms=STRESS, red_flags=["visible_haematuria"]))
     assert plan["urgent_referral"] is True
+    assert plan["referral_urgency"] == "urgent"
     assert plan["red_flags"] == ["visible_haematuria"]
     first = plan["items"][0]
     assert first["code"] == "urgent_referral.red_flags"
     assert first["category"] == "urgent_referral"
     assert first["phase"] == 1
-    assert "visible blood in the urine" in first["rationale"]
+    assert first["title"] == "See your GP (family doctor) within the next few days"
+    assert "visible haematuria (urgent)" in first["rationale"]
+    assert "age 45" in first["rationale"]
     assert plan["items"][1]["code"] == "relaxation.diaphragmatic_breathing"
 
 
@@ -211,18 +215,22 @@ def test_red_flags_are_listed_in_the_contract_order() -> None:
     assert plan["red_flags"] == ["visible_haematuria", "pelvic_mass"]
 
 
-def test_cauda_equina_red_flags_send_to_hospital_today() -> None:
-    # Reference §3 rule 1: cauda equina guidance, hospital the same day.
+def test_cauda_equina_red_flags_send_to_an_emergency_department_now() -> None:
+    # Reference §3 rule 1: emergency tier (cauda equina guidance: immediate emergency
+    # referral); nothing on the plan may suggest waiting.
     plan = build_plan(intake(red_flags=["saddle_anaesthesia"]))
+    assert plan["referral_urgency"] == "emergency"
     urgent = item(plan, "urgent_referral.red_flags")
-    assert urgent["title"] == "Go to hospital today"
-    assert "same day" in urgent["rationale"]
+    assert urgent["title"] == "Go to an emergency department now"
+    assert "cauda equina" in urgent["rationale"]
+    assert "today" not in urgent["rationale"].lower()
 
 
 def test_no_red_flags_no_urgent_referral() -> None:
     # Contract: urgent_referral is true only when a red flag is present.
     plan = build_plan(intake(symptoms=STRESS, red_flags=[]))
     assert plan["urgent_referral"] is False
+    assert plan["referral_urgency"] is None
     assert plan["red_flags"] == []
     assert "urgent_referral.red_flags" not in codes(plan)
 
@@ -279,8 +287,19 @@ def test_stress_leaks_with_overactive_floor_start_with_release() -> None:
     assert item(plan, "relaxation.down_training")["phase"] == 1
     pfmt = item(plan, "strengthening.pfmt")
     assert pfmt["phase"] == 2
-    assert "fully relax" in pfmt["rationale"]
-    assert item(plan, "coordination.knack")["phase"] == 2
+    assert pfmt["hold_reason"].startswith("Overactive pelvic floor")
+    assert "relax fully" in pfmt["hold_reason"]
+    knack = item(plan, "coordination.knack")
+    assert knack["phase"] == 2
+    assert knack["hold_reason"] == pfmt["hold_reason"]
+
+
+def test_overactive_floor_holds_cueing_with_a_relax_first_reason() -> None:
+    # Reference §3 rule 2: cueing waits for a relax-first reason, even with bearing down.
+    plan = build_plan(intake(symptoms=STRESS, exam={**OVERACTIVE_FLOOR, "bearing_down": True}))
+    cueing = item(plan, "coordination.cueing")
+    assert cueing["phase"] == 2
+    assert cueing["hold_reason"].startswith("Overactive pelvic floor")
 
 
 def test_tense_and_weak_floor_relaxes_first_and_strengthens_in_phase_2() -> None:
@@ -290,7 +309,8 @@ def test_tense_and_weak_floor_relaxes_first_and_strengthens_in_phase_2() -> None
     assert phase_1_strengthening(plan) == []
     assert item(plan, "relaxation.down_training")["phase"] == 1
     assert item(plan, "strengthening.pfmt")["phase"] == 2
-    assert "tense and weak" in item(plan, "strengthening.pfmt")["rationale"]
+    assert item(plan, "strengthening.pfmt")["hold_reason"].startswith("Tense and weak")
+    assert "Tense and weak" in item(plan, "relaxation.down_training")["rationale"]
 
 
 def test_pain_finding_defers_strengthening_whatever_the_exam() -> None:
@@ -323,12 +343,14 @@ def test_pain_without_examination_defers_strengthening_with_a_notice() -> None:
 
 
 def test_constipation_with_straining_without_examination_defers_strengthening() -> None:
-    # Reference §2: with no examination, constipation with straining also defers
-    # strengthening; it is not a pain finding, so no down-training is added for it.
+    # Reference §2 and §3 rule 2: with no examination, constipation with straining is a
+    # tight-floor sign: it holds strengthening and calls for down-training (§4).
     symptoms = {**STRESS, "constipation": True, "straining_to_defecate": True}
     plan = build_plan(intake(symptoms=symptoms))
     assert phase_1_strengthening(plan) == []
     assert item(plan, "strengthening.pfmt")["phase"] == 2
+    assert "Not examined yet" in item(plan, "strengthening.pfmt")["hold_reason"]
+    assert item(plan, "relaxation.down_training")["phase"] == 1
     assert item(plan, "lifestyle.bowel")["phase"] == 1
     assert any("no strengthening in phase 1" in n.lower() for n in plan["notices"])
     assert safety_violations(plan, intake=intake(symptoms=symptoms)) == []
@@ -341,12 +363,17 @@ def test_straining_after_a_normal_examination_does_not_defer_strengthening() -> 
     assert phase_1_strengthening(plan) == ["strengthening.pfmt"]
 
 
-def test_unexamined_floor_without_pain_starts_pfmt_with_a_notice() -> None:
-    # Reference §2 (an unexamined tone is unknown, not normal); NICE NG123 asks for a
-    # digital assessment of the contraction before supervised PFMT.
+def test_unexamined_floor_without_pain_holds_pfmt_until_a_contraction_is_assessed() -> None:
+    # Reference §3 rule 2: no Oxford grade recorded -> PFMT waits (NICE NG123 asks for a
+    # digital assessment confirming a correct contraction before supervised PFMT); the
+    # Knack waits with it; no tight-floor sign, so no down-training.
     plan = build_plan(intake(symptoms=STRESS))
-    assert item(plan, "strengthening.pfmt")["phase"] == 1
-    assert any("has not been examined" in n for n in plan["notices"])
+    pfmt = item(plan, "strengthening.pfmt")
+    assert pfmt["phase"] == 2
+    assert "No contraction assessed yet (no Oxford grade)" in pfmt["hold_reason"]
+    assert item(plan, "coordination.knack")["hold_reason"] == pfmt["hold_reason"]
+    assert "relaxation.down_training" not in codes(plan)
+    assert any("No contraction has been assessed" in n for n in plan["notices"])
 
 
 # --- Strengthening: PFMT and its dosing ---------------------------------------------------
@@ -466,7 +493,11 @@ def test_stress_leaks_after_3_months_of_pfmt_get_sui_procedures_referral() -> No
     overactive = build_plan(
         intake(symptoms=STRESS, exam=OVERACTIVE_FLOOR, history={"pfmt_months_tried": 6})
     )
-    assert item(overactive, "specialist_referral.sui_procedures")["phase"] == 2
+    # Section 4 makes the referral due now whatever the floor; the rationale tells the
+    # therapist why the earlier training may not have suited it.
+    referral = item(overactive, "specialist_referral.sui_procedures")
+    assert referral["phase"] == 1
+    assert "may not have suited this floor" in referral["rationale"]
 
 
 def test_prolapse_bulge_gets_a_specialist_referral_and_16_weeks_of_pfmt() -> None:
@@ -481,12 +512,19 @@ def test_prolapse_bulge_gets_a_specialist_referral_and_16_weeks_of_pfmt() -> Non
 # --- Coordination -------------------------------------------------------------------------
 
 
-def test_knack_for_leaks_on_cough_or_sneeze() -> None:
-    # Miller 1998, 2008: contract just before and during a cough or sneeze.
+def test_knack_for_stress_leaks_on_any_effort_trigger() -> None:
+    # Reference §4 (Miller 1998, 2008): contract just before and during the effort that
+    # leaks -- any effort trigger, named.
     plan = build_plan(intake(symptoms=STRESS, exam=RELAXING_FLOOR))
-    assert item(plan, "coordination.knack")["phase"] == 1
-    lifting = build_plan(intake(symptoms={"stress_leak_triggers": ["lift"], "urgency": False}))
-    assert "coordination.knack" not in codes(lifting)
+    knack = item(plan, "coordination.knack")
+    assert knack["phase"] == 1
+    assert knack["title"] == "The Knack: lift before the moments you leak"
+    assert "cough, lifting" in knack["rationale"]
+    lifting = build_plan(
+        intake(symptoms={"stress_leak_triggers": ["lift"], "urgency": False}, exam=RELAXING_FLOOR)
+    )
+    assert item(lifting, "coordination.knack")["phase"] == 1
+    assert "coordination.knack" not in codes(build_plan(intake(symptoms=URGENCY)))
 
 
 @pytest.mark.parametrize(
@@ -524,16 +562,20 @@ def test_biofeedback_when_the_floor_cannot_contract() -> None:
 def test_bladder_training_for_urgency_or_mixed_for_at_least_6_weeks() -> None:
     # NICE NG123: bladder training ≥ 6 weeks, first-line for urgency or mixed.
     for symptoms in (URGENCY, MIXED):
-        schedule = item(build_plan(intake(symptoms=symptoms)), "bladder_training.schedule")
+        plan = build_plan(intake(symptoms=symptoms, exam=RELAXING_FLOOR))
+        schedule = item(plan, "bladder_training.schedule")
         assert schedule["phase"] == 1
         assert schedule["dosing"]["weeks"] >= 6
         assert schedule["dosing"]["increase_min"] == 15
         assert "Urge suppression" in schedule["rationale"]
-    assert "bladder_training.schedule" not in codes(build_plan(intake(symptoms=STRESS)))
+    assert "bladder_training.schedule" not in codes(
+        build_plan(intake(symptoms=STRESS, exam=RELAXING_FLOOR))
+    )
 
 
 def test_bladder_training_starts_at_the_diarys_mean_daytime_interval() -> None:
-    # Reference §4: start at the current interval between voids from the diary.
+    # Reference §4 / careplan-v1: the diary's mean daytime interval, rounded down to a
+    # multiple of 15 (at least 30); weeks = max(6, 1 + ceil((180 - 75) / 15)) = 8.
     plan = build_plan(intake(symptoms=URGENCY), diary=diary(daytime_frequency=11.0, interval=75))
     schedule = item(plan, "bladder_training.schedule")
     assert schedule["dosing"] == {
@@ -541,8 +583,10 @@ def test_bladder_training_starts_at_the_diarys_mean_daytime_interval() -> None:
         "increase_min": 15,
         "every_days": 7,
         "target_interval_min": 180,
-        "weeks": 7,
+        "weeks": 8,
     }
+    rounded = build_plan(intake(symptoms=URGENCY), diary=diary(interval=96))
+    assert item(rounded, "bladder_training.schedule")["dosing"]["start_interval_min"] == 90
     assert "11 voids a day on the diary" in schedule["rationale"]
     assert not any("No bladder diary" in n for n in plan["notices"])
 
@@ -555,27 +599,52 @@ def test_bladder_training_without_a_diary_starts_at_the_clinic_default() -> None
     assert any("No bladder diary" in n and "45" in n for n in plan["notices"])
 
 
-def test_bladder_training_aims_higher_when_already_at_3_hours() -> None:
-    # Reference §4: lengthen toward 3-4 hours by day.
+def test_bladder_training_keeps_a_start_already_above_the_target() -> None:
+    # Reference §4: if the start is already at or above the target (3 hours, a clinic
+    # setting), keep the start; careplan-v1: target = the start when the start is higher.
     plan = build_plan(intake(symptoms=URGENCY), diary=diary(interval=200))
     dosing = item(plan, "bladder_training.schedule")["dosing"]
-    assert dosing["target_interval_min"] == 240
+    assert dosing["start_interval_min"] == 195
+    assert dosing["target_interval_min"] == 195
     assert dosing["weeks"] == 6
 
 
+def test_bladder_training_without_a_diary_starts_at_960_over_day_voids() -> None:
+    # Reference §4: else 960 waking minutes ÷ day_voids (10 -> 96 -> 90).
+    plan = build_plan(intake(symptoms={**URGENCY, "day_voids": 10}))
+    dosing = item(plan, "bladder_training.schedule")["dosing"]
+    assert dosing["start_interval_min"] == 90
+    assert dosing["weeks"] == 7
+
+
 def test_urge_suppression_waits_on_squeezes_while_the_floor_cannot_relax() -> None:
-    # Reference §3 rule 2 applied to urge suppression's quick squeezes.
-    plan = build_plan(intake(symptoms=URGENCY, exam=OVERACTIVE_FLOOR))
-    assert "no quick squeezes" in item(plan, "bladder_training.schedule")["rationale"]
+    # Reference §3 rule 2 and §4: urge suppression uses its no-squeeze form whenever PFMT
+    # waits; the quick squeezes only when strengthening is not held.
+    held = item(
+        build_plan(intake(symptoms=URGENCY, exam=OVERACTIVE_FLOOR)), "bladder_training.schedule"
+    )
+    assert "Urge suppression without squeezes" in held["rationale"]
+    assert "quick pelvic floor squeezes" not in held["rationale"]
+    free = item(
+        build_plan(intake(symptoms=URGENCY, exam=RELAXING_FLOOR)), "bladder_training.schedule"
+    )
+    assert "a few quick pelvic floor squeezes" in free["rationale"]
 
 
-def test_oab_medication_only_in_phase_2_after_bladder_training() -> None:
+def test_oab_medication_after_6_weeks_of_bladder_training() -> None:
     # NICE NG123; AUA/SUFU OAB 2024: medication when urgency persists after ≥ 6 weeks of
-    # bladder training (not known at intake, so phase 2), reviewed 4 weeks after starting.
+    # bladder training -- phase 1 when bladder_training_weeks_tried ≥ 6, otherwise phase 2
+    # (at the review); reviewed 4 weeks after starting; refractory OAB once tried.
     plan = build_plan(intake(symptoms=URGENCY))
     medication = item(plan, "medical_referral.oab_medication")
     assert medication["phase"] == 2
     assert "6 weeks of bladder training" in medication["rationale"]
+    assert "6 weeks of bladder training" in medication["hold_reason"]
+    tried = build_plan(intake(symptoms=URGENCY, history={"bladder_training_weeks_tried": 6}))
+    assert item(tried, "medical_referral.oab_medication")["phase"] == 1
+    refractory = build_plan(intake(symptoms=URGENCY, history={"oab_medication_tried": True}))
+    assert "medical_referral.oab_medication" not in codes(refractory)
+    assert "specialist_referral.refractory_oab" in codes(refractory)
     assert "medical_referral.oab_medication" not in codes(build_plan(intake(symptoms=STRESS)))
 
 
@@ -593,7 +662,12 @@ def test_caffeine_reduction_for_urgency() -> None:
         "lifestyle.caffeine",
     )
     assert one["title"] == "Try swapping to decaf"
-    assert one["dosing"] == {"max_drinks_per_day": 0}
+    assert one["dosing"] == {}  # the goal is fewer than now, never "no more than 0"
+    two = item(
+        build_plan(intake(symptoms=URGENCY, lifestyle={"caffeine_drinks_per_day": 2})),
+        "lifestyle.caffeine",
+    )
+    assert two["dosing"] == {"max_drinks_per_day": 1}
     no_urgency = build_plan(intake(symptoms=STRESS, lifestyle={"caffeine_drinks_per_day": 4}))
     assert "lifestyle.caffeine" not in codes(no_urgency)
     no_caffeine = build_plan(intake(symptoms=URGENCY, lifestyle={"caffeine_drinks_per_day": 0}))
@@ -755,7 +829,9 @@ def test_education_items_are_in_every_plan() -> None:
         "education.pelvic_floor",
         "education.warning_signs",
     ]
-    assert "blood in the urine" in item(plan, "education.warning_signs")["rationale"]
+    warning = item(plan, "education.warning_signs")["rationale"]
+    assert "emergency department now" in warning
+    assert "haematuria" in warning
 
 
 def test_items_are_ordered_by_phase_then_category() -> None:
@@ -790,27 +866,26 @@ def test_frequency_without_urgency_is_a_notice() -> None:
 
 
 def test_plan_keys_follow_the_contract_order() -> None:
-    # Contract: schema, classification, red_flags, urgent_referral, notices, items.
+    # Contract: schema, classification, red_flags, urgent_referral, referral_urgency
+    # (addition 2026-12-01), notices, items; hold_reason last, on phase-2 items only.
     plan = build_plan(example_intake())
     assert list(plan) == [
         "schema",
         "classification",
         "red_flags",
         "urgent_referral",
+        "referral_urgency",
         "notices",
         "items",
     ]
     assert plan["schema"] == "pelvic-careplan/1"
+    keys = ["code", "category", "phase", "title", "rationale", "dosing", "source"]
+    assert {entry["phase"] for entry in plan["items"]} == {1, 2}
     for entry in plan["items"]:
-        assert list(entry) == [
-            "code",
-            "category",
-            "phase",
-            "title",
-            "rationale",
-            "dosing",
-            "source",
-        ]
+        if entry["phase"] == 2:
+            assert list(entry) == [*keys, "hold_reason"]
+        else:
+            assert list(entry) == keys
 
 
 def test_every_item_has_a_rationale_a_source_and_one_of_the_nine_categories() -> None:
@@ -840,28 +915,43 @@ def test_build_plan_leaves_the_intake_unchanged() -> None:
 
 def test_example_intake_plan() -> None:
     # contracts/examples/intake-example.json: mixed leaks (stress first), underactive floor
-    # (Oxford 2, relaxes fully) with painful penetration: the pain finding holds PFMT back.
+    # (Oxford 2, relaxes fully) with painful penetration: the pain finding holds PFMT, the
+    # Knack and cueing back (a relax-first reason, §3 rule 2). Counted phase-1 items in
+    # priority order (§4 one step at a time, limit 5): down-training, bladder training
+    # (the other type), caffeine, fluids, toilet habits; bowel care, weight and alcohol
+    # wait for the review.
     plan = build_plan(example_intake())
     assert plan["classification"]["incontinence_type"] == "mixed"
     assert plan["classification"]["predominant"] == "stress"
     assert plan["classification"]["tone_profile"] == "underactive"
+    assert plan["referral_urgency"] is None
     assert [(i["code"], i["phase"]) for i in plan["items"]] == [
         ("relaxation.diaphragmatic_breathing", 1),
         ("relaxation.down_training", 1),
-        ("coordination.cueing", 1),
         ("bladder_training.schedule", 1),
         ("lifestyle.caffeine", 1),
         ("lifestyle.fluids", 1),
-        ("lifestyle.weight", 1),
-        ("lifestyle.bowel", 1),
-        ("lifestyle.alcohol", 1),
+        ("lifestyle.voiding_habits", 1),
         ("medical_referral.vaginal_estrogen", 1),
         ("education.pelvic_floor", 1),
+        ("education.sexual_health", 1),
         ("education.warning_signs", 1),
+        ("coordination.cueing", 2),
         ("coordination.knack", 2),
         ("strengthening.pfmt", 2),
+        ("lifestyle.weight", 2),
+        ("lifestyle.bowel", 2),
+        ("lifestyle.alcohol", 2),
         ("medical_referral.oab_medication", 2),
     ]
+    pain_hold = (
+        "Painful penetration: starts once the muscles relax fully and penetration is comfortable"
+    )
+    for code in ("coordination.cueing", "coordination.knack", "strengthening.pfmt"):
+        assert item(plan, code)["hold_reason"] == pain_hold
+    for code in ("lifestyle.weight", "lifestyle.bowel", "lifestyle.alcohol"):
+        assert item(plan, code)["hold_reason"].startswith("One step at a time")
+    assert item(plan, "medical_referral.oab_medication")["hold_reason"].startswith("At your review")
     assert item(plan, "strengthening.pfmt")["dosing"] == {
         "contractions": 8,
         "hold_s": 4,
@@ -870,7 +960,16 @@ def test_example_intake_plan() -> None:
         "fast_contractions": 6,
         "weeks": 12,
     }
-    assert item(plan, "bladder_training.schedule")["dosing"]["start_interval_min"] == 60
+    # 960 ÷ 10 day voids = 96, rounded down to 90; 1 + ceil(90 / 15) = 7 weeks.
+    assert item(plan, "bladder_training.schedule")["dosing"] == {
+        "start_interval_min": 90,
+        "increase_min": 15,
+        "every_days": 7,
+        "target_interval_min": 180,
+        "weeks": 7,
+    }
+    assert item(plan, "lifestyle.caffeine")["dosing"] == {"max_drinks_per_day": 1}
+    assert item(plan, "lifestyle.fluids")["dosing"] == {"target_ml_per_day": 1500}
 
 
 def test_plans_validate_against_the_careplan_schema() -> None:
@@ -880,6 +979,13 @@ def test_plans_validate_against_the_careplan_schema() -> None:
         build_plan(example_intake()),
         build_plan(intake()),
         build_plan(intake(symptoms=MIXED, exam=TENSE_AND_WEAK_FLOOR, red_flags=["dysuria"])),
+        build_plan(
+            intake(anatomy="unspecified", symptoms=STRESS, red_flags=["saddle_anaesthesia"])
+        ),
+        build_plan(
+            intake(symptoms=MIXED, exam=RELAXING_FLOOR, lifestyle={"bmi": 35, "smoker": True}),
+            settings=PlanSettings(phase_one_limit=1),
+        ),
         build_plan(
             intake(symptoms=URGENCY, lifestyle={"fluid_intake_ml": 3400}),
             diary=diary(polyuria_24h=True, interval=80, fluid_intake_ml_per_day=3400),
@@ -924,6 +1030,14 @@ def test_rules_registry_has_unique_codes_sources_and_known_categories() -> None:
         "specialist_referral.sui_procedures",
         "education.pelvic_floor",
         "education.warning_signs",
+        # Additions (2026-12-01).
+        "lifestyle.voiding_habits",
+        "medical_referral.oab_medication",
+        "medical_referral.gp_review",
+        "specialist_referral.refractory_oab",
+        "specialist_referral.specialist_assessment",
+        "education.sexual_health",
+        "education.return_to_impact",
     }
     assert fixed <= set(rule_codes)
 
@@ -987,7 +1101,8 @@ def test_strengthening_in_phase_1_with_pain_is_a_violation_given_the_intake() ->
     data = intake(symptoms={**STRESS, "pelvic_pain": True}, exam=RELAXING_FLOOR)
     plan = build_plan(data)
     item(plan, "strengthening.pfmt")["phase"] = 1
-    assert any("pelvic pain" in v for v in safety_violations(plan, intake=data))
+    violations = safety_violations(plan, intake=data)
+    assert any("pelvic pain" in v.lower() and "rule 2" in v for v in violations)
 
 
 def test_removing_down_training_is_a_violation() -> None:
@@ -1029,4 +1144,4 @@ def test_diary_findings_come_from_the_diary_module() -> None:
     plan = build_plan(intake(symptoms=URGENCY), diary=found)
     start = item(plan, "bladder_training.schedule")["dosing"]["start_interval_min"]
     assert found.mean_daytime_interval_min == 94  # gaps 90, 90, 105 and 90 minutes
-    assert start == 94
+    assert start == 90  # rounded down to a multiple of 15
