@@ -240,6 +240,7 @@ def _progress_context(plan: CarePlan) -> dict[str, Any]:
     }
 
 
+PAGE_ONE_ROWS = 7
 DAILY_CATEGORIES = ("relaxation", "coordination", "strengthening", "bladder_training", "lifestyle")
 
 
@@ -254,6 +255,13 @@ def patient_context(printable: Printable) -> dict[str, Any]:
 
     bladder = of("bladder_training")
     tier = plan.referral_urgency
+    glance = [i for i in now if i.category in DAILY_CATEGORIES]
+    referrals = of("medical_referral", "specialist_referral")
+    # Page 1 stands alone: with many rows (an urgent section counts as three) it is set
+    # in a smaller size rather than spill onto page 2.
+    rows = len(glance) + bool(referrals) + bool(later)
+    if tier:
+        rows += 2 + len(plan.red_flags)
     return {
         # Safety rule 1: red flags print this section first, at their tier, even if the
         # therapist removed the urgent-referral item (with a reason).
@@ -262,13 +270,14 @@ def patient_context(printable: Printable) -> dict[str, Any]:
         "red_flags_plain": [phrases.red_flag_plain(flag) for flag in plan.red_flags],
         "cauda_equina": suspected_cauda_equina(plan.red_flags),
         # Page 1: what to do each day, with the dose; referrals get one line of their own.
-        "glance": [i for i in now if i.category in DAILY_CATEGORIES],
+        "glance": glance,
+        "page_one_size": "" if rows <= PAGE_ONE_ROWS else "dense" if rows <= 12 else "denser",
         "relaxation": of("relaxation"),
         "exercises": of("strengthening", "coordination"),
         "bladder": bladder,
         "bladder_schedule": bladder_schedule(bladder[0].dosing) if bladder else [],
         "lifestyle": of("lifestyle"),
-        "referrals": of("medical_referral", "specialist_referral"),
+        "referrals": referrals,
         # The warning signs print on page 1 from the template, in their three tiers.
         "education": [i for i in of("education") if i.code != WARNING_SIGNS],
         "later": later,
@@ -363,7 +372,12 @@ def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
     due = _due(printable)
     tier = plan.referral_urgency
     about_red_flags = tier is not None and kind == tier_recipient(tier)
-    chosen = {item.code for item in items_for(kind, _letter_items(printable), anatomy)}
+    # A letter asks about what is due now; one on request also names what waits.
+    chosen = {
+        item.code
+        for item in items_for(kind, _letter_items(printable), anatomy)
+        if item.phase == 1 or kind not in due
+    }
     referral_items = [
         {
             "item": item,

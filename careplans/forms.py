@@ -26,6 +26,13 @@ class ItemForm(forms.Form):
         choices=[(1, _("1: start now")), (2, _("2: at review"))],
     )
 
+    phase_reason = forms.CharField(
+        label=_("Why start it now?"),
+        required=False,
+        max_length=1000,
+        help_text=_("Needed when an item that waits for a reason moves to phase 1."),
+    )
+
     def __init__(self, *args, dosing: dict[str, int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.dosing_keys = list(dosing)
@@ -65,4 +72,13 @@ class PlanNoteForm(forms.Form):
         label=_("Next review"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class SignForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why sign it despite the safety warnings?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_POST
 from assessments.access import assessment_for_user
 from careplans import documents, services
 from careplans.access import plan_for_user, plan_item_for_user
-from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm
-from careplans.rules import SAFETY_CODES, safety_violations
+from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm, SignForm
+from careplans.models import RecipientKind
+from careplans.rules import SAFETY_CODES
+from careplans.selectors import plan_safety_warnings
 from clinic.access import log_access
 
 
@@ -35,15 +37,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     log_access(request, plan.patient, _("Opened a care plan"))
     items = list(plan.items.all())
     active = [i for i in items if not i.removed]
-    warnings = safety_violations(
-        {
-            **plan.built,
-            "items": [
-                {"code": i.code, "phase": i.phase, "category": i.category, "dosing": i.dosing}
-                for i in active
-            ],
-        }
-    )
+    warnings = [] if plan.is_signed else plan_safety_warnings(plan, items=items)
     return render(
         request,
         "careplans/plan_detail.html",
@@ -57,6 +51,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
                         initial={"phase": item.phase}, dosing=item.dosing, prefix=f"i{item.pk}"
                     ),
                     "safety": item.code in SAFETY_CODES,
+                    "held": bool(item.hold_reason) and item.phase == 2,
                 }
                 for item in items
             ],
@@ -70,7 +65,9 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             "warnings": warnings,
             "versions": plan.assessment.care_plans.order_by("-version"),
             "documents": documents.DOCUMENTS,
-            "recipients": documents.REFERRAL_RECIPIENTS,
+            "letters_due": documents.letters_due(plan),
+            "recipient_kinds": RecipientKind.choices,
+            "sign_form": SignForm(),
         },
     )
 
@@ -125,10 +122,20 @@ def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
         return _back(plan)
     try:
         services.careplan_item_update(
-            item=item, phase=form.cleaned_data["phase"], dosing=form.dosing()
+            item=item,
+            phase=form.cleaned_data["phase"],
+            dosing=form.dosing(),
+            reason=form.cleaned_data.get("phase_reason", ""),
         )
     except services.PlanLocked:
         return _locked(request, plan)
+    except ValidationError as error:
+        messages.error(
+            request,
+            _("%(title)s was not changed: %(problems)s")
+            % {"title": item.title, "problems": " ".join(error.messages)},
+        )
+        return _back(plan)
     messages.success(request, _("Saved: %(title)s.") % {"title": item.title})
     return _back(plan)
 
@@ -185,10 +192,17 @@ def plan_note(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    form = SignForm(request.POST)
+    form.is_valid()
     try:
-        services.careplan_sign(plan=plan, user=request.user)
+        services.careplan_sign(
+            plan=plan, user=request.user, reason=form.cleaned_data.get("reason", "")
+        )
     except services.PlanLocked:
         return _locked(request, plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(plan)
     messages.success(request, _("Plan signed. The printed plan is stored and ready."))
     return _back(plan)
 
@@ -208,7 +222,10 @@ def plan_document(request: HttpRequest, plan_id: int, kind: str, fmt: str) -> Ht
     log_access(
         request, plan.patient, _("Opened the %(kind)s document of a care plan") % {"kind": kind}
     )
-    recipient = request.GET.get("to", "gp")
+    recipient = request.GET.get("to", "")
+    if kind == "referral" and recipient not in RecipientKind.values:
+        due = documents.letters_due(plan)
+        recipient = due[0][0] if due else RecipientKind.GP
     if fmt == "html":
         return HttpResponse(documents.render_html(plan, kind, recipient=recipient))
     filename = f"{kind}-{plan.patient.record_number}-v{plan.version}.pdf"
