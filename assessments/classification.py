@@ -87,6 +87,7 @@ _LABELS: dict[str, str] = {
     # anatomy and hormonal status, for notices
     "vulva": gettext_noop("vulva"),
     "penis": gettext_noop("penis"),
+    "unspecified": gettext_noop("unspecified"),
     "premenopausal": gettext_noop("premenopausal"),
     "perimenopausal": gettext_noop("perimenopausal"),
     "postmenopausal": gettext_noop("postmenopausal"),
@@ -416,10 +417,11 @@ def _needs_exam_before_strengthening(
     reasons: list[str],
     notices: list[str],
 ) -> bool:
-    # Clinical reference, section 2: with no examination recorded, pain findings and
-    # constipation with straining are a reason not to start strengthening in phase 1
-    # until the therapist has examined; say so in reasons and notices. Straining alone
-    # counts (it is the sign that points to a floor that does not relax).
+    # Clinical reference, section 2 and section 3 rule 2: with no examination recorded,
+    # pain findings and the other tight-floor signs (straining to defecate, voiding
+    # difficulty, incomplete emptying, constant tension) are a reason not to start
+    # strengthening in phase 1 until the therapist has examined; say so in reasons and
+    # notices. Straining alone counts, with or without constipation.
     if tone_profile != "unknown":
         return False
     findings = [_label(code) for code in pain]
@@ -428,6 +430,10 @@ def _needs_exam_before_strengthening(
             findings.append(_("constipation with straining"))
         else:
             findings.append(_("straining to defecate"))
+    if symptoms.get("voiding_difficulty") is True:
+        findings.append(_("voiding difficulty"))
+    if symptoms.get("incomplete_emptying") is True:
+        findings.append(_("incomplete emptying"))
     if not findings:
         return False
     message = _(
@@ -459,7 +465,8 @@ def _anatomy_notices(
     notices: list[str],
 ) -> None:
     # intake-v1: anatomy never blocks a finding (bodies, histories and genders vary);
-    # unusual combinations are shown to the therapist to confirm.
+    # unusual combinations are shown to the therapist to confirm. Anatomy "unspecified"
+    # (neutral cues only) says nothing of the body, so no combination is unusual with it.
     anatomy = patient.get("anatomy")
     unusual: list[str] = []
     if anatomy == "vulva" and history.get("prostatectomy") is True:
@@ -472,10 +479,16 @@ def _anatomy_notices(
             unusual.append(_("vaginal births"))
         if hormonal.get("vaginal_atrophy") is True or hormonal.get("vaginal_estrogen") is True:
             unusual.append(_("vaginal atrophy or vaginal estrogen"))
-    if "prostatectomy_weeks_ago" in history and history.get("prostatectomy") is not True:
-        unusual.append(_("weeks since a prostatectomy, without a prostatectomy"))
     for finding in unusual:
         notices.append(
             _("Recorded with anatomy %(anatomy)s: %(finding)s. Please confirm; nothing is blocked.")
             % {"anatomy": _label(anatomy or "not_recorded"), "finding": finding}
+        )
+    # Whatever the anatomy: a gap between two history fields, not an unusual body.
+    if "prostatectomy_weeks_ago" in history and history.get("prostatectomy") is not True:
+        notices.append(
+            _(
+                "Weeks since a prostatectomy are recorded without a prostatectomy. "
+                "Please confirm; nothing is blocked."
+            )
         )

@@ -27,6 +27,28 @@ SECTION_TITLES = {
 }
 
 
+# Treatment and cancer history (intake-v1 additions, 2026-12-01): the model's short labels,
+# said in full on the form (labels here, so the model and its migrations stay as they are).
+FORM_WORDING = {
+    "bladder_training_weeks_tried": (
+        _("Weeks of bladder training already done"),
+        _("0 if never tried; leave empty if not asked."),
+    ),
+    "oab_medication_tried": (
+        _("Overactive-bladder medicine already tried"),
+        _("An antimuscarinic or a beta-3 agonist (such as mirabegron)."),
+    ),
+    "hormone_sensitive_cancer": (
+        _("Hormone-sensitive cancer, ever"),
+        _("Breast, womb (endometrial) or another hormone-sensitive cancer."),
+    ),
+    "aromatase_inhibitor": (
+        _("Currently takes an aromatase inhibitor"),
+        _("Such as anastrozole, letrozole or exemestane."),
+    ),
+}
+
+
 class NullBooleanChoice(forms.NullBooleanSelect):
     """Not assessed / Yes / No: an unanswered question is not a "no"."""
 
@@ -83,6 +105,9 @@ class AssessmentForm(forms.ModelForm):
                 field.widget = NullBooleanChoice()
             elif isinstance(field, forms.TypedChoiceField) and name != "kind":
                 field.choices = [("", NOT_ASSESSED), *field.choices[1:]]
+        for name, (label, help_text) in FORM_WORDING.items():
+            self.fields[name].label = label
+            self.fields[name].help_text = help_text
         instance = self.instance
         if not self.is_bound:
             triggers = instance.stress_leak_triggers

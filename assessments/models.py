@@ -68,22 +68,44 @@ TRIGGER_LABELS = {
     "walk": _("walk"),
     "stand_up": _("stand up"),
 }
+# The intake form's checkboxes: each label says how urgently the flag must be seen, as
+# assessments/red_flags.py decides it (clinical reference, section 3 rule 1).
 RED_FLAG_LABELS = {
     "visible_haematuria": _("Visible haematuria (urgent at 45 and over: NICE NG12)"),
     "non_visible_haematuria": _("Non-visible haematuria (urgent at 50 and over: NICE NG123)"),
-    "dysuria": _("Painful urination"),
+    "dysuria": _("Painful urination (GP within two weeks)"),
     "recurrent_uti": _("Recurrent or persisting UTI (with haematuria at 40 and over: urgent)"),
-    "sudden_severe_pelvic_pain": _("Sudden severe pelvic pain"),
-    "saddle_anaesthesia": _("Saddle anaesthesia (hospital the same day)"),
-    "new_leg_weakness_or_numbness": _("New leg weakness or numbness, both legs (same day)"),
-    "new_bowel_or_bladder_loss_with_back_pain": _(
-        "New loss of bladder or bowel control with back pain (same day)"
+    "sudden_severe_pelvic_pain": _("Sudden severe pelvic pain (emergency department now)"),
+    "saddle_anaesthesia": _("Saddle anaesthesia (emergency department now)"),
+    "new_leg_weakness_or_numbness": _(
+        "New leg weakness or numbness, both legs (emergency department now)"
     ),
-    "unexplained_weight_loss": _("Unexplained weight loss"),
-    "pelvic_mass": _("Suspected pelvic mass"),
-    "suspected_fistula": _("Suspected fistula"),
-    "palpable_bladder_after_voiding": _("Palpable bladder after voiding"),
-    "persistent_bloating": _("Persistent bloating"),
+    "new_bowel_or_bladder_loss_with_back_pain": _(
+        "New loss of bladder or bowel control with back pain (emergency department now)"
+    ),
+    "unexplained_weight_loss": _("Unexplained weight loss (urgent)"),
+    "pelvic_mass": _("Suspected pelvic mass (urgent)"),
+    "suspected_fistula": _("Suspected fistula (urgent)"),
+    "palpable_bladder_after_voiding": _("Palpable bladder after voiding (urgent)"),
+    "persistent_bloating": _("Persistent bloating (urgent)"),
+}
+# Each flag by name alone, for the red-flag banner, which shows the urgency beside it.
+RED_FLAG_NAMES = {
+    "visible_haematuria": _("visible haematuria"),
+    "non_visible_haematuria": _("non-visible haematuria"),
+    "dysuria": _("painful urination"),
+    "recurrent_uti": _("recurrent or persisting UTI"),
+    "sudden_severe_pelvic_pain": _("sudden severe pelvic pain"),
+    "saddle_anaesthesia": _("saddle anaesthesia"),
+    "new_leg_weakness_or_numbness": _("new leg weakness or numbness"),
+    "new_bowel_or_bladder_loss_with_back_pain": _(
+        "new loss of bladder or bowel control with back pain"
+    ),
+    "unexplained_weight_loss": _("unexplained weight loss"),
+    "pelvic_mass": _("suspected pelvic mass"),
+    "suspected_fistula": _("suspected fistula"),
+    "palpable_bladder_after_voiding": _("palpable bladder after voiding"),
+    "persistent_bloating": _("persistent bloating"),
 }
 
 

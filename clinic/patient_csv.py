@@ -34,7 +34,8 @@ COLUMNS: tuple[str, ...] = (
     "therapist",
 )
 REQUIRED: tuple[str, ...] = ("record_number", "first_name", "last_name", "date_of_birth", "anatomy")
-ANATOMIES: tuple[str, ...] = ("vulva", "penis")
+# The Patient model's anatomy choices; "unspecified" words the cues neutrally (intake-v1).
+ANATOMIES: tuple[str, ...] = ("vulva", "penis", "unspecified")
 # The Patient model's max_length of each column; therapist is a Django username.
 MAX_CHARS: Mapping[str, int] = {
     "record_number": 40,
@@ -274,7 +275,9 @@ def _parse_row(
     anatomy = (text := checked["anatomy"]).lower()
     if text and anatomy not in ANATOMIES:
         error(
-            "anatomy", _("%(column)s must be vulva or penis, not '%(value)s'."), value=_shown(text)
+            "anatomy",
+            _("%(column)s must be vulva, penis or unspecified, not '%(value)s'."),
+            value=_shown(text),
         )
 
     email = checked["email"]

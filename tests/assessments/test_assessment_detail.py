@@ -58,7 +58,8 @@ def test_a_red_flag_shows_on_every_patient_page_until_the_referral(therapist_cli
         reverse("assessment_edit", args=[assessment.pk]),
     ]
     for page in pages:
-        assert "Red flag: refer promptly." in therapist_client.get(page).content.decode(), page
+        content = therapist_client.get(page).content.decode()
+        assert "Urgent: the GP (family doctor) within days" in content, page  # 56, NICE NG12
 
     therapist_client.post(
         reverse("assessment_referral", args=[assessment.pk]), {"note": "GP, urgent letter"}
@@ -66,7 +67,7 @@ def test_a_red_flag_shows_on_every_patient_page_until_the_referral(therapist_cli
     assessment.refresh_from_db()
     assert assessment.referral_recorded_at and assessment.referral_note == "GP, urgent letter"
     for page in pages:
-        assert "Red flag: refer promptly." not in therapist_client.get(page).content.decode()
+        assert "Urgent: the GP" not in therapist_client.get(page).content.decode()
 
 
 def test_a_referral_needs_a_note(therapist_client, assessment):

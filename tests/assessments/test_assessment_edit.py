@@ -176,3 +176,59 @@ def test_new_assessment_checks_clinic_membership(outsider_client, patient):
     )
     assert response.status_code == 404
     assert not Assessment.objects.exists()
+
+
+def test_the_history_section_asks_about_treatment_and_cancer_history(therapist_client, assessment):
+    # intake-v1 additions (2026-12-01): four history findings, each "not assessed" at first.
+    response = therapist_client.get(url(assessment))
+    history = next(s for s in response.context["form"].sections() if s["key"] == "history")
+    labels = {field.name: field.label for field in history["fields"]}
+    assert labels["bladder_training_weeks_tried"] == "Weeks of bladder training already done"
+    assert labels["oab_medication_tried"] == "Overactive-bladder medicine already tried"
+    assert labels["hormone_sensitive_cancer"] == "Hormone-sensitive cancer, ever"
+    assert labels["aromatase_inhibitor"] == "Currently takes an aromatase inhibitor"
+    content = response.content.decode()
+    for words in (
+        "Overactive-bladder medicine already tried",
+        "An antimuscarinic or a beta-3 agonist",
+        "Breast, womb (endometrial) or another hormone-sensitive cancer.",
+        "Currently takes an aromatase inhibitor",
+    ):
+        assert words in content, words
+
+
+def test_the_new_history_findings_save_and_a_blank_stays_not_assessed(therapist_client, assessment):
+    therapist_client.post(
+        url(assessment),
+        form_data(
+            assessment,
+            bladder_training_weeks_tried="0",
+            oab_medication_tried="false",
+            hormone_sensitive_cancer="true",
+        ),
+    )
+    assessment.refresh_from_db()
+    assert assessment.bladder_training_weeks_tried == 0  # never tried, not unknown
+    assert assessment.oab_medication_tried is False
+    assert assessment.hormone_sensitive_cancer is True
+    assert assessment.aromatase_inhibitor is None  # not asked
+
+
+def test_each_red_flag_box_says_how_urgent_it_is(therapist_client, assessment):
+    # Clinical reference, section 3 rule 1: the labels follow the tiers of red_flags.py.
+    from assessments.red_flags import EMERGENCY_FLAGS, URGENT_FLAGS
+
+    response = therapist_client.get(url(assessment))
+    labels = dict(response.context["form"].fields["red_flags"].choices)
+    for flag in EMERGENCY_FLAGS:
+        assert str(labels[flag]).endswith("(emergency department now)"), flag
+    for flag in URGENT_FLAGS:
+        assert str(labels[flag]).endswith("(urgent)"), flag
+    assert "urgent at 45 and over" in labels["visible_haematuria"]
+    assert "urgent at 50 and over" in labels["non_visible_haematuria"]
+    assert "with haematuria at 40 and over: urgent" in labels["recurrent_uti"]
+    content = response.content.decode()
+    assert "same day" not in content
+    # The banner shown as soon as a flag is ticked sends an emergency flag on at once.
+    live = content[content.index('id="red-flag-live"') :].split("</div>", 1)[0]
+    assert "emergency department now" in live

@@ -38,11 +38,11 @@ def test_intake_with_a_red_flag_and_a_diary(page, patient, therapist):
     assert assessment.status == Status.COMPLETE
     assert page.get_by_test_id("incontinence-type").inner_text().startswith("mixed")
     assert page.get_by_test_id("tone-profile").inner_text() == "tense_and_weak"
-    assert page.get_by_text("Red flag: refer promptly.").is_visible()
+    assert page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()
 
     # The diary belongs to a draft: a review carries the findings over.
     page.goto(f"/patients/{patient.pk}/")
-    assert page.get_by_text("Red flag: refer promptly.").is_visible()
+    assert page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()
     page.get_by_role("button", name="New review (from the last findings)").click()
     page.wait_for_url("**/edit/")
     assert page.get_by_label("Resting tone").input_value() == "increased"
@@ -78,6 +78,6 @@ def test_referral_clears_the_banner(page, patient, therapist):
     page.get_by_label("Referral made").fill("Urogynaecology, urgent letter sent today")
     page.get_by_role("button", name="Record the referral").click()
     page.wait_for_url("**/assessments/*/")
-    assert not page.get_by_text("Red flag: refer promptly.").is_visible()
+    assert not page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()
     page.goto(f"/patients/{patient.pk}/")
-    assert not page.get_by_text("Red flag: refer promptly.").is_visible()
+    assert not page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()

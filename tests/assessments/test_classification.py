@@ -486,6 +486,31 @@ def test_usual_combinations_give_no_anatomy_notice() -> None:
     assert not any("anatomy" in notice for notice in result.notices)
 
 
+def test_unspecified_anatomy_gives_no_unusual_combination_notice() -> None:
+    # intake-v1 addition (2026-12-01): "unspecified" says nothing of the body.
+    result = classify(
+        intake(
+            "unspecified",
+            symptoms=symptoms(),
+            history={"prostatectomy": True, "vaginal_births": 2},
+            hormonal={"status": "postpartum", "vaginal_estrogen": True},
+        )
+    )
+
+    assert not any("anatomy" in notice for notice in result.notices)
+
+
+@pytest.mark.parametrize("anatomy", ["vulva", "penis", "unspecified"])
+def test_weeks_since_a_prostatectomy_without_one_is_a_notice_whatever_the_anatomy(
+    anatomy: str,
+) -> None:
+    result = classify(intake(anatomy, history={"prostatectomy_weeks_ago": 6}))
+
+    assert "Weeks since a prostatectomy are recorded without a prostatectomy. " in " ".join(
+        result.notices
+    )
+
+
 # --- Contract and purity ---------------------------------------------------------------
 
 
@@ -531,7 +556,7 @@ _EXAM = st.fixed_dictionaries(
 
 
 @given(
-    anatomy=st.sampled_from(["vulva", "penis"]),
+    anatomy=st.sampled_from(["vulva", "penis", "unspecified"]),
     symptoms_=st.one_of(st.none(), _SYMPTOMS),
     exam_=st.one_of(st.none(), _EXAM),
     most_often=st.one_of(st.none(), st.sampled_from(["activity", "urge", "other", "equal"])),

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from assessments.intake import intake_errors
 from assessments.intake_io import assessment_to_intake
 from assessments.models import Assessment, DiaryEntry
 
@@ -89,8 +91,6 @@ def test_export_checks_clinic_membership(outsider_client, assessment):
 
 
 def test_export_is_a_valid_intake(assessment):
-    from assessments.intake import intake_errors
-
     assessment.urgency = True
     assessment.weight_kg = 70
     assessment.save()
@@ -133,3 +133,65 @@ def test_import_intake_command_exits_2_naming_the_field(
     assert exit_.value.code == 2
     assert "patient.age" in capsys.readouterr().err
     assert not Assessment.objects.exists()
+
+
+# --- intake-v1 additions (2026-12-01): treatment and cancer history, anatomy unspecified ---
+
+NEW_HISTORY = {
+    "bladder_training_weeks_tried": 6,
+    "oab_medication_tried": False,
+    "hormone_sensitive_cancer": True,
+    "aromatase_inhibitor": True,
+}
+
+
+def selected(html: str, name: str) -> str:
+    """The value selected in the form's <select name=...>."""
+    select = re.search(rf'<select name="{name}".*?</select>', html, re.S)
+    assert select, name
+    option = re.search(r'<option value="([^"]*)" selected', select.group(0))
+    return option.group(1) if option else ""
+
+
+def test_the_new_history_fields_round_trip(therapist_client, patient):
+    intake = example()
+    intake["history"].update(NEW_HISTORY)
+    upload(therapist_client, patient, json.dumps(intake).encode())
+    assessment = Assessment.objects.get()
+
+    exported = therapist_client.get(reverse("assessment_export", args=[assessment.pk])).json()
+    assert exported["history"] == intake["history"]
+    # The therapist sees them on the intake page: a "no" is a no, not "not assessed".
+    html = therapist_client.get(reverse("assessment_edit", args=[assessment.pk])).content.decode()
+    assert selected(html, "oab_medication_tried") == "false"
+    assert selected(html, "hormone_sensitive_cancer") == "true"
+    assert selected(html, "aromatase_inhibitor") == "true"
+    assert re.search(r'name="bladder_training_weeks_tried" value="6"', html)
+
+
+def test_an_older_intake_file_still_imports_and_means_not_assessed(therapist_client, patient):
+    intake = example()  # the contract's example predates the additions
+    assert not set(NEW_HISTORY) & set(intake["history"])
+    assert intake_errors(intake) == []
+
+    response = upload(therapist_client, patient, json.dumps(intake).encode())
+    assessment = Assessment.objects.get()
+    assert response["Location"] == reverse("assessment_detail", args=[assessment.pk])
+    assert {name: getattr(assessment, name) for name in NEW_HISTORY} == dict.fromkeys(NEW_HISTORY)
+
+    exported = therapist_client.get(reverse("assessment_export", args=[assessment.pk])).json()
+    assert exported["history"] == intake["history"]  # nothing read as "no" on the way
+    html = therapist_client.get(reverse("assessment_edit", args=[assessment.pk])).content.decode()
+    for name in ("oab_medication_tried", "hormone_sensitive_cancer", "aromatase_inhibitor"):
+        assert selected(html, name) == "unknown", name  # "Not assessed"
+
+
+def test_an_unspecified_anatomy_exports_as_a_valid_intake(therapist_client, patient):
+    patient.anatomy = "unspecified"
+    patient.save()
+    upload(therapist_client, patient, json.dumps(example()).encode())
+    assessment = Assessment.objects.get()
+
+    exported = therapist_client.get(reverse("assessment_export", args=[assessment.pk])).json()
+    assert exported["patient"]["anatomy"] == "unspecified"
+    assert intake_errors(exported) == []

@@ -65,3 +65,21 @@ def test_the_same_record_number_is_fine_in_another_clinic(client, outsider, othe
 def test_assigned_therapist_must_work_in_the_clinic(therapist_client, clinic, outsider):
     response = therapist_client.post(URL, valid(clinic=clinic.pk, assigned_therapist=outsider.pk))
     assert "assigned_therapist" in response.context["form"].errors
+
+
+def test_anatomy_may_be_left_unspecified(therapist_client, clinic):
+    # intake-v1 addition (2026-12-01): "unspecified" words the printed cues neutrally.
+    form = therapist_client.get(URL).context["form"]
+    radios = [(str(choice.data["value"]), choice.choice_label) for choice in form["anatomy"]]
+    assert radios == [
+        ("vulva", "Vulva"),
+        ("penis", "Penis"),
+        ("unspecified", "Unspecified (neutral cues only)"),
+    ]
+
+    response = therapist_client.post(URL, valid(clinic=clinic.pk, anatomy="unspecified"))
+    patient = Patient.objects.get()
+    assert response["Location"] == reverse("patient_detail", args=[patient.pk])
+    assert patient.anatomy == "unspecified"
+    detail = therapist_client.get(response["Location"]).content.decode()
+    assert "Unspecified (neutral cues only)" in detail

@@ -230,6 +230,25 @@ def test_it_imports_every_row_with_its_therapist(clinic, therapist):
     assert ana.created_at is not None
 
 
+def test_anatomy_unspecified_imports_and_exports(clinic):
+    # intake-v1 addition (2026-12-01); any case, as the front desk types it.
+    data = csv_bytes("R1,Ana,Lopez,1984-06-30,unspecified,", "R2,Bo,Diaz,1990-06-30,Unspecified,")
+
+    assert services_import.patient_import(clinic=clinic, data=data) == 2
+
+    assert set(Patient.objects.values_list("anatomy", flat=True)) == {"unspecified"}
+    rows = parse_patient_csv(data, today=TODAY).rows
+    exported = parse_patient_csv(patient_csv.patients_to_csv(rows).encode(), today=TODAY)
+    assert [row.anatomy for row in exported.rows] == ["unspecified", "unspecified"]
+
+
+def test_a_bad_anatomy_names_the_three_values():
+    parsed = parse_patient_csv(csv_bytes("R1,Ana,Lopez,1984-06-30,other,"), today=TODAY)
+    assert [(e.line, e.field, e.message) for e in parsed.errors] == [
+        (2, "anatomy", "anatomy must be vulva, penis or unspecified, not 'other'.")
+    ]
+
+
 def test_one_bad_row_imports_nothing(clinic):
     data = csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,", "R2,Bo,Diaz,1984-06-30,cat,")
     with pytest.raises(services_import.ImportRefused) as refused:
@@ -323,7 +342,7 @@ def test_the_preview_names_every_bad_row(admin_client_, clinic, upload_storage):
     html = preview.content.decode()
 
     assert "Nothing can be imported yet" in html
-    assert "anatomy must be vulva or penis, not &#x27;cat&#x27;." in html
+    assert "anatomy must be vulva, penis or unspecified, not &#x27;cat&#x27;." in html
     assert "R9 (line 4)" in html
     assert "patient_import_confirm" not in html and "/confirm/" not in html
     assert stored_uploads(upload_storage) == []  # unusable: deleted at once
