@@ -176,6 +176,10 @@ class ClinicSettingsForm(forms.ModelForm):
             "fluid_low_ml",
             "fluid_high_ml",
             "alcohol_units_per_week",
+            "nocturia_min_voids",
+            "bladder_training_target_min",
+            "down_training_minutes",
+            "phase_one_limit",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 

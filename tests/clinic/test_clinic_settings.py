@@ -13,6 +13,10 @@ def data(clinic, **overrides) -> dict:
         "fluid_low_ml": 1500,
         "fluid_high_ml": 3000,
         "alcohol_units_per_week": 14,
+        "nocturia_min_voids": 2,
+        "bladder_training_target_min": 180,
+        "down_training_minutes": 5,
+        "phase_one_limit": 5,
     }
     values.update(overrides)
     return values
@@ -43,3 +47,48 @@ def test_it_checks_clinic_membership(outsider_client, clinic):
     assert outsider_client.post(url(clinic), data(clinic)).status_code == 404
     clinic.refresh_from_db()
     assert clinic.paper_size == "A4"
+
+
+def test_the_rule_conventions_are_on_the_settings_page(admin_client_, clinic):
+    # Clinical reference: every convention is a clinic setting, said so on screen.
+    page = admin_client_.get(url(clinic)).content.decode().lower()
+    for label in (
+        "nocturia counts from",
+        "bladder training target",
+        "down-training to start with",
+        "at most this many items start at once",
+    ):
+        assert label in page
+
+
+def test_the_phase_one_limit_and_bladder_target_shape_new_plans(
+    admin_client_, clinic, patient, therapist
+):
+    from assessments.intake_io import intake_import
+    from assessments.models import Status
+    from careplans import services
+    from careplans.library import library_install
+
+    library_install(clinic=clinic)
+    admin_client_.post(
+        url(clinic), data(clinic, phase_one_limit=1, bladder_training_target_min=240)
+    )
+    clinic.refresh_from_db()
+    assert (clinic.phase_one_limit, clinic.bladder_training_target_min) == (1, 240)
+    intake = {
+        "schema": "pelvic-intake/1",
+        "patient": {"anatomy": "vulva", "age": 50},
+        "symptoms": {"stress_leak_triggers": [], "urgency": True, "day_voids": 12},
+        "exam": {"tone": "normal", "oxford_grade": 3, "relaxation": "complete"},
+        "lifestyle": {"caffeine_drinks_per_day": 4, "bmi": 33, "smoker": True},
+    }
+    assessment = intake_import(patient=patient, intake=intake, therapist=therapist)
+    assessment.status = Status.COMPLETE
+    assessment.save()
+    plan = services.careplan_build(assessment=assessment, user=therapist)
+    phases = {item.code: item.phase for item in plan.items.all()}
+    # One step at a time with a limit of 1: only the first-line treatment starts now.
+    assert phases["bladder_training.schedule"] == 1
+    assert phases["lifestyle.caffeine"] == phases["lifestyle.weight"] == 2
+    bladder = plan.items.get(code="bladder_training.schedule")
+    assert bladder.dosing["target_interval_min"] == 240

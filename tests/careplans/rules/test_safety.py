@@ -238,16 +238,6 @@ def test_unexamined_floor_with_pain_or_straining_is_said_in_reasons_and_notices(
     assert "Not examined yet" in item(plan, PFMT)["hold_reason"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Reference §2: with tone unknown, the tight-floor signs of §3 rule 2 (voiding "
-        "difficulty, incomplete emptying) hold strengthening and 'the builder says so in "
-        "reasons, notices and the item's hold_reason'. Only hold_reason says so: "
-        "assessments.classification._needs_exam_before_strengthening names pain and "
-        "straining only, and the builder adds no notice of its own."
-    ),
-)
 @pytest.mark.parametrize(
     ("symptom", "name"),
     [("voiding_difficulty", "voiding difficulty"), ("incomplete_emptying", "incomplete emptying")],
@@ -257,7 +247,7 @@ def test_unexamined_floor_with_emptying_signs_is_said_in_reasons_and_notices(
 ) -> None:
     plan = plan_of(intake(symptoms={**STRESS, symptom: True}))
     assert plan["classification"]["tone_profile"] == "unknown"
-    assert name in item(plan, PFMT)["hold_reason"]  # this part holds today
+    assert name in item(plan, PFMT)["hold_reason"]
     reasons = [r.lower() for r in plan["classification"]["reasons"]]
     notices = [n.lower() for n in plan["notices"]]
     assert any(name in r and "strengthening" in r for r in reasons)
