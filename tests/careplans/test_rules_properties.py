@@ -576,3 +576,6 @@ def test_plans_are_deterministic_and_valid(
     plan = build_plan(data, diary=diary, settings=clinic)
     assert json.dumps(build_plan(data, diary=diary, settings=clinic)) == json.dumps(plan)
     assert careplan_errors(plan) == []
+    # Each item fits the columns it is stored in (CarePlanItem: title 200, source 300).
+    for entry in plan["items"]:
+        assert len(entry["title"]) <= 200 and len(entry["source"]) <= 300, entry["code"]
