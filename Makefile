@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 SYSTEM_LIBS := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
                libharfbuzz-subset0:libharfbuzz-subset.so.0 libfontconfig1:libfontconfig.so.1
 
-.PHONY: install run demo test bench worker lint migrations-check check-system clean
+.PHONY: install run demo test bench worker lint migrations-check check-system clean docs
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "FloorPlan needs Python 3.11; found " + sys.version.split()[0])'
@@ -62,6 +62,10 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# docs/clinical-rules.md is written from the rules; a test fails when it is out of date.
+docs: install
+	$(BIN)/python manage.py clinical_rules_doc
 
 migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -48,11 +48,16 @@ class Draft:
 
 @dataclass(frozen=True)
 class Rule:
+    """One row of the reference's table: the item, when it applies (in words, for
+    docs/clinical-rules.md, next to the function that decides it) and its source."""
+
     code: str
     category: str
     source: str
     applies: Callable[[Findings], bool]
     make: Callable[[Findings], Draft]
+    when: str = ""
+    dosing: str = ""  # the dose in words, for docs/clinical-rules.md
 
 
 def always(f: Findings) -> bool:

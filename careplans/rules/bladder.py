@@ -113,7 +113,6 @@ def _bladder_training_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: urgency or mixed; at least 6 weeks (NICE NG123).
     Rule(
         BLADDER_TRAINING,
         "bladder_training",
@@ -121,5 +120,12 @@ RULES: tuple[Rule, ...] = (
         "urge-suppression protocols in the continence literature",
         _bladder_training_applies,
         _bladder_training_make,
+        dosing=(
+            "Start: the diary's mean daytime interval, else 960 / day_voids, else the "
+            "clinic default (60); rounded down to a multiple of 15, at least 30. Add 15 "
+            "minutes every 7 days to the clinic's target (180); weeks = max(6, 1 + "
+            "ceil((target - start) / 15))."
+        ),
+        when="Section 4: urgency or mixed; at least 6 weeks (NICE NG123).",
     ),
 )

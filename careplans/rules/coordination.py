@@ -93,16 +93,28 @@ def _knack_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: accessory muscles, breath holding, bearing down, Oxford 0.
-    Rule(CUEING, "coordination", "Seed articles", _cueing_applies, _cueing_make),
-    # Section 4: Oxford grade 1 or less, or bearing down.
+    Rule(
+        CUEING,
+        "coordination",
+        "Seed articles",
+        _cueing_applies,
+        _cueing_make,
+        when="Section 4: accessory muscles, breath holding, bearing down, Oxford 0.",
+    ),
     Rule(
         BIOFEEDBACK,
         "coordination",
         "NICE NG210; NICE NG123 (biofeedback or electrical stimulation when unable to contract)",
         _biofeedback_applies,
         _biofeedback_make,
+        when="Section 4: Oxford grade 1 or less, or bearing down.",
     ),
-    # Section 4: stress leaks on any effort trigger.
-    Rule(KNACK, "coordination", "Miller 1998, 2008", _knack_applies, _knack_make),
+    Rule(
+        KNACK,
+        "coordination",
+        "Miller 1998, 2008",
+        _knack_applies,
+        _knack_make,
+        when="Section 4: stress leaks on any effort trigger.",
+    ),
 )

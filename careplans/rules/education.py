@@ -85,44 +85,44 @@ def _warning_signs_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: always (seed articles; NICE NG123 for what to expect).
     Rule(
         "education.pelvic_floor",
         "education",
         "Seed articles; NICE NG123",
         always,
         _pelvic_floor_make,
+        when="Section 4: always (seed articles; NICE NG123 for what to expect).",
     ),
-    # Section 4: painful penetration or painful orgasm.
     Rule(
         "education.sexual_health",
         "education",
         "Seed articles",
         _sexual_health_applies,
         _sexual_health_make,
+        when="Section 4: painful penetration or painful orgasm.",
     ),
-    # Section 4: postpartum.
     Rule(
         "education.return_to_impact",
         "education",
         "Goom, Donnelly & Brockwell 2019 (returning to running postnatal guidelines)",
         _return_to_impact_applies,
         _return_to_impact_make,
+        when="Section 4: postpartum.",
     ),
-    # Section 4: prostatectomy -- what recovery looks like, from the first plan.
     Rule(
         "education.prostatectomy_recovery",
         "education",
         PROSTATECTOMY_SOURCE,
         _prostatectomy_recovery_applies,
         _prostatectomy_recovery_make,
+        when="Section 4: prostatectomy -- what recovery looks like, from the first plan.",
     ),
-    # Section 4 (last row) and section 8: always, on the plan's first page.
     Rule(
         WARNING_SIGNS,
         "education",
         "Cauda equina guidance; NICE NG123 / NG12; seed article (red flags)",
         always,
         _warning_signs_make,
+        when="Section 4 (last row) and section 8: always, on the plan's first page.",
     ),
 )

@@ -226,43 +226,65 @@ def _alcohol_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: urgency and caffeine at least 1 drink a day (NICE NG123).
-    Rule("lifestyle.caffeine", "lifestyle", "NICE NG123", _caffeine_applies, _caffeine_make),
-    # Section 4: intake outside the clinic bounds, diary polyuria, or nocturia.
+    Rule(
+        "lifestyle.caffeine",
+        "lifestyle",
+        "NICE NG123",
+        _caffeine_applies,
+        _caffeine_make,
+        when="Section 4: urgency and caffeine at least 1 drink a day (NICE NG123).",
+        dosing="At most the clinic's goal (1) a day, and fewer than now; never 0 as a goal.",
+    ),
     Rule(
         "lifestyle.fluids",
         "lifestyle",
         "NICE NG123 (modify high or low fluid intake); the mL bounds are a clinic convention",
         _fluids_applies,
         _fluids_make,
+        dosing="The low bound when below it, the middle of the bounds when above; spread out.",
+        when="Section 4: intake outside the clinic bounds, diary polyuria, or nocturia.",
     ),
-    # Section 4: voiding difficulty, incomplete emptying, constant tension, an overactive
-    # floor, or urgency/frequency.
     Rule(
         VOIDING_HABITS,
         "lifestyle",
         "Seed articles; continence nursing practice",
         _voiding_habits_applies,
         _voiding_habits_make,
+        when=(
+            "Section 4: voiding difficulty, incomplete emptying, constant tension, an "
+            "overactive floor, or urgency/frequency."
+        ),
     ),
-    # Section 4: BMI over 30 (NICE NG123).
-    Rule("lifestyle.weight", "lifestyle", "NICE NG123", _weight_applies, _weight_make),
-    # Section 4: smoker or chronic cough.
+    Rule(
+        "lifestyle.weight",
+        "lifestyle",
+        "NICE NG123",
+        _weight_applies,
+        _weight_make,
+        when="Section 4: BMI over 30 (NICE NG123).",
+    ),
     Rule(
         "lifestyle.smoking_cough",
         "lifestyle",
         "Seed article",
         _smoking_cough_applies,
         _smoking_cough_make,
+        when="Section 4: smoker or chronic cough.",
     ),
-    # Section 4: constipation or straining.
-    Rule("lifestyle.bowel", "lifestyle", "Seed articles", _bowel_applies, _bowel_make),
-    # Section 4: above the clinic's weekly units, or urgency with any alcohol.
+    Rule(
+        "lifestyle.bowel",
+        "lifestyle",
+        "Seed articles",
+        _bowel_applies,
+        _bowel_make,
+        when="Section 4: constipation or straining.",
+    ),
     Rule(
         "lifestyle.alcohol",
         "lifestyle",
         "Seed article (the weekly-unit threshold is a clinic convention)",
         _alcohol_applies,
         _alcohol_make,
+        when="Section 4: above the clinic's weekly units, or urgency with any alcohol.",
     ),
 )

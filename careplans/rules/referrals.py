@@ -284,49 +284,52 @@ def _complex_bodies_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: postmenopausal, vaginal atrophy, urgency or recurrent UTI, not using it.
     Rule(
         VAGINAL_ESTROGEN,
         "medical_referral",
         "NICE NG123; NICE NG23 (discuss with the oncology team for women with breast cancer)",
         _vaginal_estrogen_applies,
         _vaginal_estrogen_make,
+        when=(
+            "Section 4: postmenopausal, vaginal atrophy, urgency or recurrent UTI, not using it."
+        ),
     ),
-    # Section 4: diuretics or other drugs that worsen leaks.
     Rule(
         "medical_referral.medication_check",
         "medical_referral",
         "Seed article",
         _medication_check_applies,
         _medication_check_make,
+        when="Section 4: diuretics or other drugs that worsen leaks.",
     ),
-    # Section 4: urgency persisting after at least 6 weeks of bladder training; not when a
-    # medicine was already tried (refractory OAB instead).
     Rule(
         OAB_MEDICATION,
         "medical_referral",
         "NICE NG123; AUA/SUFU OAB guideline 2024",
         _oab_medication_applies,
         _oab_medication_make,
+        dosing=f"Review {OAB_MEDICATION_REVIEW_WEEKS} weeks after starting.",
+        when=(
+            "Section 4: urgency persisting after at least 6 weeks of bladder training; "
+            "not when a medicine was already tried (refractory OAB instead)."
+        ),
     ),
-    # Section 4: diabetes with urgency, frequency, nocturia or diary polyuria.
     Rule(
         GP_REVIEW,
         "medical_referral",
         "NICE NG123 (assess for causes); standard practice",
         _gp_review_applies,
         _gp_review_make,
+        when="Section 4: diabetes with urgency, frequency, nocturia or diary polyuria.",
     ),
-    # Section 4: overactive with tenderness -- in clinic, never the reason on a letter.
     Rule(
         "specialist_referral.manual_therapy",
         "specialist_referral",
         "AUA IC/BPS guideline",
         _manual_therapy_applies,
         _manual_therapy_make,
+        when=("Section 4: overactive with tenderness -- in clinic, never the reason on a letter."),
     ),
-    # Section 4: voiding difficulty or incomplete emptying, or urinary symptoms with a
-    # neurological condition, previous continence surgery or pelvic radiotherapy.
     Rule(
         SPECIALIST_ASSESSMENT,
         "specialist_referral",
@@ -334,45 +337,50 @@ RULES: tuple[Rule, ...] = (
         "continence surgery, previous pelvic radiation therapy)",
         _specialist_assessment_applies,
         _specialist_assessment_make,
+        when=(
+            "Section 4: voiding difficulty or incomplete emptying, or urinary symptoms "
+            "with a neurological condition, previous continence surgery or pelvic "
+            "radiotherapy."
+        ),
     ),
-    # Section 4: stress leaks after at least 3 months of supervised PFMT.
     Rule(
         SUI_PROCEDURES,
         "specialist_referral",
         "NICE NG123",
         _sui_procedures_applies,
         _sui_procedures_make,
+        when="Section 4: stress leaks after at least 3 months of supervised PFMT.",
     ),
-    # Section 4: urgency persisting after OAB medication.
     Rule(
         REFRACTORY_OAB,
         "specialist_referral",
         "NICE NG123; AUA/SUFU OAB guideline 2024",
         _refractory_oab_applies,
         _refractory_oab_make,
+        when="Section 4: urgency persisting after OAB medication.",
     ),
-    # Section 4: leaks not improving 6 months after prostatectomy.
     Rule(
         "specialist_referral.post_prostatectomy",
         "specialist_referral",
         PROSTATECTOMY_SOURCE,
         _post_prostatectomy_applies,
         _post_prostatectomy_make,
+        when="Section 4: leaks not improving 6 months after prostatectomy.",
     ),
-    # Section 4: a bulge at or below the introitus.
     Rule(
         "specialist_referral.prolapse",
         "specialist_referral",
         "NICE NG123 / NG210",
         _prolapse_applies,
         _prolapse_make,
+        when="Section 4: a bulge at or below the introitus.",
     ),
-    # Section 4: hypermobility, scoliosis, chronic pain.
     Rule(
         "specialist_referral.complex_bodies",
         "specialist_referral",
         "Seed article",
         _complex_bodies_applies,
         _complex_bodies_make,
+        when="Section 4: hypermobility, scoliosis, chronic pain.",
     ),
 )

@@ -87,22 +87,32 @@ def _stress_care_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 3 rule 3; seed articles.
-    Rule(BREATHING, "relaxation", "Seed articles; standard practice", always, _breathing_make),
-    # Section 4: overactive, tense-and-weak, any pain finding, or tight signs unexamined.
+    Rule(
+        BREATHING,
+        "relaxation",
+        "Seed articles; standard practice",
+        always,
+        _breathing_make,
+        when="Section 3 rule 3: always, first (after any urgent referral).",
+        dosing=f"{BREATHING_MINUTES} minutes, {BREATHING_TIMES_PER_DAY} times a day.",
+    ),
     Rule(
         DOWN_TRAINING,
         "relaxation",
         "Seed articles; Mayo Clin Proc review of non-relaxing pelvic floor dysfunction",
         needs_down_training,
         _down_training_make,
+        when=(
+            "Section 4: overactive, tense-and-weak, any pain finding, or tight signs unexamined."
+        ),
+        dosing="The clinic's down-training minutes (default 5), once a day; set per plan.",
     ),
-    # Section 4: high stress, poor sleep, chronic pain.
     Rule(
         "relaxation.stress_care",
         "relaxation",
         "Seed articles",
         _stress_care_applies,
         _stress_care_make,
+        when="Section 4: high stress, poor sleep, chronic pain.",
     ),
 )

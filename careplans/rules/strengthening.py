@@ -135,13 +135,22 @@ def _pfmt_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    # Section 4: stress or mixed (also after prostatectomy, and for a prolapse bulge);
-    # phase 1 only without a hold reason (section 3 rule 2).
     Rule(
         PFMT,
         "strengthening",
         "NICE NG123 (PFMT ≥ 3 months, ≥ 8 contractions × 3/day); Laycock & Jerwood 2001 (PERFECT)",
         _pfmt_applies,
         _pfmt_make,
+        dosing=(
+            f"Contractions: the larger of {PFMT_MIN_CONTRACTIONS} and PERFECT repetitions "
+            f"(at most {PFMT_MAX_CONTRACTIONS}); hold: PERFECT endurance within "
+            f"{PFMT_MIN_HOLD_S}-{PFMT_MAX_HOLD_S} s ({PFMT_UNMEASURED_HOLD_S} s unmeasured "
+            f"or not measured as a lift); rest = hold; {PFMT_SETS_PER_DAY} sets a day; at "
+            f"least {PFMT_WEEKS} weeks ({PROLAPSE_PFMT_WEEKS} with a prolapse bulge)."
+        ),
+        when=(
+            "Section 4: stress or mixed (also after prostatectomy, and for a prolapse "
+            "bulge); phase 1 only without a hold reason (section 3 rule 2)."
+        ),
     ),
 )

@@ -53,5 +53,15 @@ def _red_flags_make(f: Findings) -> Draft:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule(URGENT_REFERRAL, "urgent_referral", SOURCE, _red_flags_apply, _red_flags_make),
+    Rule(
+        URGENT_REFERRAL,
+        "urgent_referral",
+        SOURCE,
+        _red_flags_apply,
+        _red_flags_make,
+        when=(
+            "Section 3 rule 1: any red flag; first in the plan, at the highest tier "
+            "present (emergency, urgent, soon)."
+        ),
+    ),
 )
