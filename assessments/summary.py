@@ -35,7 +35,7 @@ NORMAL_VALUES = {"tone": "normal", "relaxation": "complete"}
 
 
 def finding_state(name: str, value: Any) -> str:
-    """"positive", "negative" (assessed, absent or normal) or "process"."""
+    """The state of a recorded finding: positive, negative (absent or normal) or process."""
     if name in PROCESS_FIELDS:
         return "process"
     if value is False or value == [] or NORMAL_VALUES.get(name) == value:
