@@ -379,14 +379,7 @@ def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
         if item.phase == 1 or kind not in due
     }
     referral_items = [
-        {
-            "item": item,
-            "wording": (
-                printable.library[item.code].clinician_text
-                if item.code in printable.library and printable.library[item.code].clinician_text
-                else item.rationale
-            ),
-        }
+        {"item": item, "wording": _clinical_wording(printable, item)}
         for item in printable.items
         if item.code in chosen and not item.removed
     ]
@@ -415,14 +408,29 @@ def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
         "referral_items": referral_items,
         "findings": _findings_for_letter(summary),
         "diary_provisional": bool(metrics) and complete_days < MIN_DIARY_DAYS,
+        # Section 3 rules 4 and 6: at the emergency tier every letter says the programme
+        # waits; otherwise what has started, in clinical words (section 9).
+        "programme_on_hold": tier == EMERGENCY,
         "started": [
-            i
+            {"item": i, "wording": _clinical_wording(printable, i, first_sentence=True)}
             for i in printable.items
             if not i.removed
             and i.phase == 1
             and i.category not in (*REFERRAL_CATEGORIES, "education")
         ],
     }
+
+
+def _clinical_wording(
+    printable: Printable, item: CarePlanItem, *, first_sentence: bool = False
+) -> str:
+    """Section 9: the library's clinician wording, never the patient's; the therapist's
+    rationale for an item the library has no clinical wording for."""
+    entry = printable.library.get(item.code)
+    text = entry.clinician_text if entry and entry.clinician_text else item.rationale
+    if first_sentence:
+        text = text.split(". ")[0].rstrip(".") + "."
+    return text
 
 
 # NICE CG171 / NG123: a bladder diary covers at least 3 days; fewer are provisional.

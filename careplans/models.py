@@ -186,7 +186,8 @@ class CarePlan(models.Model):
             return None
         from assessments.red_flags import referral_urgency
 
-        return referral_urgency(self.red_flags, self.patient.age)
+        # The age at the assessment, as the builder and the letters read it.
+        return referral_urgency(self.red_flags, self.patient.age_on(self.assessment.assessed_on))
 
 
 class CarePlanItem(models.Model):

@@ -39,11 +39,22 @@ def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library)
     page.get_by_role("button", name="Save note").click()
     page.wait_for_url("**/plans/*/")
 
-    page.get_by_role("button", name="Sign the plan").click()
+    # Without breathing the plan breaks safety rule 3: signing asks why, and keeps it.
+    assert page.locator("#safety-check").is_visible()
+    page.get_by_role("button", name="Sign despite the warnings").click()
+    page.wait_for_url("**/plans/*/")
+    assert page.get_by_text("say why you sign it as it is").is_visible()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT
+    page.get_by_label("Why sign it despite the safety warnings?").fill(
+        "Breathing is part of her yoga practice every day"
+    )
+    page.get_by_role("button", name="Sign despite the warnings").click()
     page.wait_for_url("**/plans/*/")
     assert page.get_by_text("A signed plan never changes.").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SIGNED
+    assert plan.signing_reason == "Breathing is part of her yoga practice every day"
 
     link = page.get_by_role("link", name="Print the patient's plan")
     response = page.request.get(link.get_attribute("href"))
@@ -52,6 +63,6 @@ def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library)
 
     page.get_by_role("button", name="Change it (new version)").click()
     page.wait_for_url("**/plans/*/")
-    assert page.get_by_role("button", name="Sign the plan").is_visible()
+    assert page.get_by_role("button", name="Sign despite the warnings").is_visible()
     assert CarePlan.objects.filter(version=2, supersedes=plan).exists()
     assert page.console_errors == []

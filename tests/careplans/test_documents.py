@@ -8,13 +8,15 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from assessments.intake_io import intake_diary, intake_import
 from assessments.models import Status
 from careplans import documents, services
 from careplans.models import CarePlan
-from tests.careplans.conftest import example_intake
+from careplans.rules import phrases
+from tests.careplans.conftest import DATA, SAMPLES, example_intake
 from tests.factories import PatientFactory
 
 DIARY = [
@@ -146,24 +148,30 @@ def test_patient_plan_sections_in_order(vulva_plan):
         [
             "Your pelvic floor plan",
             "Your plan at a glance",
+            "Warning signs: when to get help",
             "Good to know",
             "Breathing and relaxation",
-            "Your exercises",
             "Your week: tick a box each time you practise",
             "Your bladder",
             "Week by week",
             "Everyday habits",
+            "Other help: your doctor and specialists",
             "Later, at your review",
-            "Warning signs: stop and get checked",
             "Your next review",
             "Contact us",
         ],
     )
-    assert "See a doctor promptly" not in text
+    # No red flags: no urgent section.
+    assert "You told us that:" not in text
 
 
-def test_the_vulva_cue_and_not_the_penis_cue(vulva_plan):
-    text = text_of(pdf(vulva_plan)).lower()
+def test_the_vulva_cue_and_not_the_penis_cue(patient, therapist, library):
+    # Without the painful penetration the squeezes start now, so their cues print.
+    intake = example_intake()
+    intake["symptoms"]["painful_penetration"] = False
+    plan = build(patient, therapist, intake)
+    assert plan.items.get(code="strengthening.pfmt").phase == 1
+    text = text_of(pdf(plan)).lower()
     assert "close and lift the vaginal opening" in text
     assert "penis" not in text and "testicles" not in text
 
@@ -210,7 +218,13 @@ def test_bladder_training_week_by_week(vulva_plan):
 def test_red_flags_come_first(red_flag_plan):
     text = text_of(pdf(red_flag_plan))
     assert_in_order(
-        text, ["See a doctor promptly", "Your plan at a glance", "Breathing and relaxation"]
+        text,
+        [
+            "See your GP (family doctor) within the next few days",
+            "you have noticed blood in your urine",
+            "Your plan at a glance",
+            "Breathing and relaxation",
+        ],
     )
     # The safe first steps still follow (safety rule 4).
     assert "Belly breathing" in text
@@ -220,10 +234,13 @@ def test_phase_two_waits_for_the_review_with_its_reason(vulva_plan):
     later = [i for i in vulva_plan.items.all() if i.phase == 2]
     assert later, "the example plan has phase-2 items"
     text = text_of(pdf(vulva_plan))
-    section = text[text.index("Later, at your review") : text.index("Warning signs: stop and")]
+    # The last "Later, at your review": the first is its line in the table on page 1.
+    section = text[text.rindex("Later, at your review") : text.rindex("Your next review")]
     for item in later:
-        assert item.title in section
-    assert "Why it waits" in section
+        assert squashed(item.title) in squashed(section)
+    assert "Why it waits:" in section
+    # Painful penetration holds the squeezes: the patient reads that reason.
+    assert "penetration is comfortable" in section
 
 
 def test_removed_items_never_reach_the_patient(vulva_plan):
@@ -246,8 +263,10 @@ def test_the_standalone_plan_of_the_command_line_prints(db):
     from careplans import rules
 
     intake = example_intake()
-    text = text_of(documents.pdf_from_standalone_plan(intake, rules.build_plan(intake)))
-    assert_in_order(text, ["Your pelvic floor plan", "Your plan at a glance", "DRAFT"])
+    text = text_of(documents.pdf_from_standalone_plan(intake, rules.build(intake)))
+    assert_in_order(
+        text, ["Your pelvic floor plan", "Your plan at a glance", "Warning signs", "DRAFT"]
+    )
 
 
 # --- Clinician summary and referral letter ---------------------------------------------
@@ -279,15 +298,20 @@ def test_removed_items_are_struck_through_with_the_reason(vulva_plan):
 
 
 def test_referral_letter_is_urgent_with_red_flags(red_flag_plan):
-    text = text_of(pdf(red_flag_plan, "referral", recipient="urology"))
-    assert_in_order(text, ["To: Urology", "URGENT", "Red flags", "Visible haematuria"])
+    # Visible haematuria at 56: urgent, to the GP (section 3 rule 1).
+    text = text_of(pdf(red_flag_plan, "referral", recipient="gp"))
+    assert_in_order(
+        text,
+        ["To: GP (family doctor)", "URGENT", "56 years old", "Red flags", "Visible haematuria"],
+    )
     assert "Relevant findings" in text
 
 
 def test_referral_letter_is_not_urgent_without_red_flags(vulva_plan):
     text = text_of(pdf(vulva_plan, "referral"))
     assert "URGENT" not in text.upper().replace("URGENCY", "")
-    assert "To: General practitioner" in text
+    assert "To: GP (family doctor)" in text
+    assert "EMERGENCY" not in text
     assert "Relevant findings" in text
 
 
@@ -360,5 +384,161 @@ def test_see_a_doctor_stays_when_the_urgent_item_was_removed(clinic, therapist, 
         item=plan.items.get(code="urgent_referral.red_flags"), reason="Referred by phone today"
     )
     html = documents.render_html(plan, "patient")
-    assert "See a doctor promptly" in html
-    assert html.index("See a doctor promptly") < html.index("Your plan at a glance")
+    heading = "See your GP (family doctor) within the next few days"
+    assert heading in html
+    assert html.index(heading) < html.index("Your plan at a glance")
+
+
+# --- Page 1 stands alone (section 8), for every sample intake ------------------------------
+
+SAMPLE_NAMES = sorted(path.stem for path in DATA.glob("*.json"))
+TIER_INSTRUCTION = {
+    "emergency": "Go to an emergency department now. Do not wait for an appointment.",
+    "urgent": "See your GP (family doctor) within the next few days",
+    "soon": "See your GP (family doctor) within the next two weeks",
+}
+WARNING_TIERS = [
+    "Go to an emergency department now if you have:",
+    "See your GP (family doctor) within a few days if you have:",
+    "Contact your therapist if:",
+]
+# What an item that waits says when the plan carries no reason of its own.
+GENERIC_WHY = [
+    "Squeezing exercises come once your pelvic floor can relax fully and your therapist "
+    "has checked how you squeeze.",
+    "You may not need this. We will look at it together if things have not improved "
+    "enough after the first weeks.",
+    "One step at a time works best. We will add this at your review.",
+]
+
+
+def page_one(pdf_bytes: bytes) -> str:
+    return " ".join(read(pdf_bytes).pages[0].extract_text().split())
+
+
+def test_the_sample_intakes_are_all_here():
+    assert set(SAMPLES) <= set(SAMPLE_NAMES)
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_page_one_stands_alone(plan_from_intake, name):
+    plan = plan_from_intake(name)
+    first = page_one(pdf(plan))
+    tier = plan.referral_urgency
+    if plan.red_flags:
+        assert TIER_INSTRUCTION[tier] in first
+        # Each flag in plain words, never only "some signs".
+        for flag in plan.red_flags:
+            assert squashed(phrases.red_flag_plain(flag)) in squashed(first), flag
+    else:
+        assert tier is None and "You told us that:" not in first
+    assert "Warning signs: when to get help" in first
+    for heading in WARNING_TIERS:  # in two columns: their order on the page varies
+        assert heading in first
+    assert "Your therapist: Riverside Pelvic Health" in first
+    if tier != "emergency":
+        # What to do each day, with the dose, and when the next review is.
+        assert "Your plan at a glance" in first
+        for item in plan.items.filter(phase=1, category__in=documents.DAILY_CATEGORIES):
+            assert squashed(item.title) in squashed(first), item.code
+        assert date_format(plan.next_review_on, "DATE_FORMAT") in first
+
+
+def test_at_the_emergency_tier_nothing_on_page_one_suggests_waiting(plan_from_intake):
+    plan = plan_from_intake("emergency-saddle")
+    assert plan.referral_urgency == "emergency"
+    first = page_one(pdf(plan))
+    assert "Go to an emergency department now. Do not wait for an appointment." in first
+    assert "Do not start the exercises in this plan until a doctor has seen you." in first
+    assert "Your plan at a glance" not in first
+    assert "Your next review" not in first
+    assert date_format(plan.next_review_on, "DATE_FORMAT") not in first
+    assert "may be today" not in text_of(pdf(plan))
+    # The items keep their phases; the printed plan holds them until a doctor has seen them.
+    assert plan.items.filter(phase=1, code="strengthening.pfmt").exists()
+    assert "Start the steps below only after a doctor has seen you" in text_of(pdf(plan))
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_each_item_that_waits_says_why_in_its_own_words(plan_from_intake, name):
+    plan = plan_from_intake(name)
+    later = list(plan.items.filter(phase=2))
+    text = text_of(pdf(plan))
+    for generic in GENERIC_WHY:
+        assert squashed(generic) not in squashed(text)
+    if not later:
+        return
+    section = squashed(text[text.rindex("Later, at your review") : text.rindex("Your next review")])
+    for item in later:
+        holds = [note for note in item.patient_notes if note["code"].startswith("hold.")]
+        assert holds, f"{item.code} waits without a reason of its own"
+        for why in phrases.patient_notes(holds):
+            assert squashed(why) in section, item.code
+
+
+def test_painful_penetration_holds_the_squeezes_until_penetration_is_comfortable(
+    plan_from_intake,
+):
+    plan = plan_from_intake("postpartum-penetration-pain")
+    assert set(plan.items.filter(phase=2).values_list("code", flat=True)) >= {
+        "strengthening.pfmt",
+        "coordination.knack",
+    }
+    text = text_of(pdf(plan))
+    section = text[text.rindex("Later, at your review") : text.rindex("Your next review")]
+    assert section.count("Why it waits:") == 2
+    assert section.count("penetration is comfortable") == 2
+    assert "You have pain with penetration." in section
+
+
+def test_unspecified_anatomy_prints_neutral_cues_only(plan_from_intake):
+    plan = plan_from_intake("unspecified-anatomy")
+    text = text_of(pdf(plan)).lower()
+    assert "as if stopping wind" in text
+    for word in ("vagina", "penis", "testicle"):
+        assert word not in text
+
+
+@pytest.mark.parametrize("name", ["urgent-haematuria", "unspecified-anatomy"])
+def test_the_bladder_table_waits_at_least_and_reaches_the_target(plan_from_intake, name):
+    plan = plan_from_intake(name)
+    dosing = plan.items.get(code="bladder_training.schedule").dosing
+    text = text_of(pdf(plan))
+    assert "Week by week: wait at least this long between toilet visits by day" in text
+    table = text[text.index("Week Wait at least") :]
+    weeks, target = dosing["weeks"], dosing["target_interval_min"]
+    assert f"Week {dosing['weeks']} {target} minutes" in table
+    assert f"Week 1 {dosing['start_interval_min']} minutes" in table
+    assert f"Week {weeks + 1} " not in table
+
+
+def test_a_plan_built_before_tiers_and_hold_reasons_still_prints(plan_from_intake):
+    plan = plan_from_intake("urgent-haematuria")
+    # As stored before the 2026-12-01 additions of careplan-v1.
+    plan.built.pop("referral_urgency")
+    for item in plan.built["items"]:
+        item.pop("hold_reason", None)
+    plan.save(update_fields=["built"])
+    plan.items.update(hold_reason="", hold_code="", patient_notes=[])
+    plan = CarePlan.objects.get(pk=plan.pk)
+    assert plan.referral_urgency == "urgent"  # read again from the flags and the age
+
+    text = text_of(pdf(plan))
+    first = page_one(pdf(plan))
+    assert TIER_INSTRUCTION["urgent"] in first
+    assert "you have noticed blood in your urine" in first
+    section = text[text.rindex("Later, at your review") : text.rindex("Your next review")]
+    assert "Why it waits:" in section
+    assert squashed(GENERIC_WHY[1]) in squashed(section)
+    assert "Urgent referral: suspected-cancer pathway requested" in text_of(pdf(plan, "referral"))
+    assert "Plan items" in text_of(pdf(plan, "clinician"))
+
+
+def test_the_signed_plan_is_served_byte_for_byte(therapist_client, plan_from_intake, therapist):
+    plan = plan_from_intake("postpartum-penetration-pain")
+    signed = services.careplan_sign(plan=plan, user=therapist)
+    with signed.pdf.open("rb") as file:
+        stored = file.read()
+    response = therapist_client.get(reverse("plan_document", args=[plan.pk, "patient", "pdf"]))
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == stored

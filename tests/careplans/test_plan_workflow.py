@@ -56,13 +56,26 @@ def test_a_plain_item_is_removed_without_a_reason(therapist_client, plan):
 
 def test_dosing_and_phase_can_change(therapist_client, plan):
     pfmt = plan.items.get(code=PFMT)
+    assert pfmt.phase == 2 and pfmt.hold_reason  # painful penetration holds it
     prefix = f"i{pfmt.pk}"
-    data = {f"{prefix}-phase": "1"}
+    data = {f"{prefix}-phase": "1", f"{prefix}-phase_reason": "Pain settled since the intake"}
     data.update({f"{prefix}-dosing_{k}": v for k, v in pfmt.dosing.items()})
     data[f"{prefix}-dosing_hold_s"] = 6
     therapist_client.post(reverse("plan_item_update", args=[plan.pk, pfmt.pk]), data)
     pfmt.refresh_from_db()
     assert pfmt.dosing["hold_s"] == 6 and pfmt.phase == 1
+    assert pfmt.phase_reason == "Pain settled since the intake"
+
+
+def test_the_dose_of_a_held_item_changes_without_a_reason(therapist_client, plan):
+    pfmt = plan.items.get(code=PFMT)
+    prefix = f"i{pfmt.pk}"
+    data = {f"{prefix}-phase": "2"}
+    data.update({f"{prefix}-dosing_{k}": v for k, v in pfmt.dosing.items()})
+    data[f"{prefix}-dosing_hold_s"] = 6
+    therapist_client.post(reverse("plan_item_update", args=[plan.pk, pfmt.pk]), data)
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["hold_s"] == 6 and pfmt.phase == 2
 
 
 def test_bad_dosing_is_refused_naming_the_field(therapist_client, plan):
