@@ -134,6 +134,10 @@ def findings_to_intake(values: dict[str, object]) -> dict[str, dict[str, object]
     return sections
 
 
+# Every finding's model column, in the contract's order.
+FINDING_COLUMNS: list[str] = [name for _section, _key, name in all_columns()]
+
+
 def intake_to_findings(intake: dict[str, object]) -> dict[str, object]:
     """intake-v1 sections -> model column values, None for every finding not in the file."""
     values: dict[str, object] = {}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessments import questionnaires as q
-from assessments.questionnaire_store import score_all
+from assessments.questionnaires import score_all
 
 PFDI20_SCALE_TITLES = {
     "popdi6": gettext_lazy("POPDI-6: prolapse symptoms (items 1–6)"),

@@ -20,6 +20,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
+from assessments import diary
 from clinic.i18n import gettext as _
 
 MAX_BYTES = 1024 * 1024
@@ -27,11 +28,9 @@ MAX_BYTES = 1024 * 1024
 INTAKE_SCHEMA: dict[str, Any] = json.loads(
     resources.files("assessments").joinpath("schemas/intake-v1.schema.json").read_text("utf-8")
 )
-CAREPLAN_SCHEMA: dict[str, Any] = json.loads(
-    resources.files("careplans").joinpath("schemas/careplan-v1.schema.json").read_text("utf-8")
-)
 
-# The patterns of both schemas, each with the message it deserves (tests keep them in step).
+# The patterns of the intake and care-plan schemas, each with the message it deserves
+# (tests keep them in step); careplans.contract reads the care plan with the same wording.
 LANGUAGE_PATTERN = "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*(?!\\n)$"
 DIARY_PATH_PATTERN = "^(?![/\\\\])(?![A-Za-z]:)[^\\u0000]*(?!\\n)$"
 CODE_PATTERN = "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+(?!\\n)$"
@@ -63,21 +62,20 @@ def _is_number(checker: object, value: object) -> bool:
     return _is_integer(checker, value) or (isinstance(value, float) and math.isfinite(value))
 
 
-_Validator = extend(
+Validator = extend(
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
         {"integer": _is_integer, "number": _is_number}
     ),
 )
-_INTAKE_VALIDATOR = _Validator(INTAKE_SCHEMA)
-_CAREPLAN_VALIDATOR = _Validator(CAREPLAN_SCHEMA)
+_INTAKE_VALIDATOR = Validator(INTAKE_SCHEMA)
 
 
 def intake_errors(data: object) -> list[FieldError]:
-    errors = _schema_errors(_INTAKE_VALIDATOR, data, root="(intake)")
+    errors = schema_errors(_INTAKE_VALIDATOR, data, root="(intake)")
     if isinstance(data, dict):
         errors += _cross_field_errors(data)
-    return _sorted(errors)
+    return sorted_errors(errors)
 
 
 def validate_intake(data: object) -> dict:
@@ -146,13 +144,6 @@ def load_intake_file(path: Path) -> tuple[dict, Path]:
     return load_intake_text(raw), path.absolute().parent
 
 
-def careplan_errors(plan: object) -> list[FieldError]:
-    return _sorted(_schema_errors(_CAREPLAN_VALIDATOR, plan, root="(care plan)"))
-
-
-# --- cross-field rules of intake-v1 -------------------------------------------------------
-
-
 def _cross_field_errors(data: dict) -> list[FieldError]:
     errors = []
     hormonal = data.get("hormonal")
@@ -197,7 +188,7 @@ def _found_field(name: str, section: dict, key: str) -> str:
 # --- jsonschema errors -> our messages -----------------------------------------------------
 
 
-def _schema_errors(validator: Any, data: object, root: str) -> list[FieldError]:
+def schema_errors(validator: Any, data: object, root: str) -> list[FieldError]:
     try:
         return list(dict.fromkeys(_translate_all(validator.iter_errors(data), root)))
     except RecursionError:
@@ -395,7 +386,7 @@ def _field(path: list, root: str) -> str:
     return "".join(parts) or root
 
 
-def _sorted(errors: list[FieldError]) -> list[FieldError]:
+def sorted_errors(errors: list[FieldError]) -> list[FieldError]:
     def key(error: FieldError) -> tuple:
         # Natural order, so red_flags[2] comes before red_flags[10].
         pieces = re.split(r"(\d+)", error.field)
@@ -436,3 +427,34 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise _NotFinite(text)
     return value
+
+
+def intake_diary(intake: dict[str, Any], *, folder: Path | None) -> list[diary.DiaryEvent]:
+    """The diary of an intake: inline rows, or a CSV path relative to the intake's folder.
+
+    Raises IntakeError naming the `diary` field and each bad line.
+    """
+    source = intake.get("diary")
+    if source is None:
+        return []
+    try:
+        if isinstance(source, list):
+            return diary.parse_diary_rows(source)
+        if folder is None:
+            raise _diary_error(
+                _("a file path cannot be followed from an upload: put the diary rows in the file")
+            )
+        try:
+            with (folder / source).open("rb") as file:
+                text = diary.decode_diary_file(file.read(diary.MAX_FILE_BYTES + 1))
+        except OSError as error:
+            raise _diary_error(
+                _("cannot read %(path)s: %(reason)s") % {"path": source, "reason": error}
+            ) from None
+        return diary.parse_diary_csv(text)
+    except diary.DiaryError as error:
+        raise IntakeError([FieldError("diary", e.message) for e in error.errors]) from None
+
+
+def _diary_error(message: str) -> IntakeError:
+    return IntakeError([FieldError("diary", message)])

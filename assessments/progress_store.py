@@ -19,10 +19,9 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
-from assessments import diary
+from assessments import diary, wallclock
 from assessments.models import Assessment, DiaryEntry, Status
 from assessments.progress import MEASURES, VisitOutcomes, visit_cells
-from assessments.services import diary_time_from_db
 from clinic.models import Patient
 
 # A programme of pelvic floor training has a handful of reviews: a page of 10 visits shows
@@ -72,7 +71,7 @@ def _events_by_assessment(entries: QuerySet[DiaryEntry]) -> dict[int, list[diary
     for assessment_id, time, event in rows:
         events = grouped[assessment_id]
         events.append(
-            diary.DiaryEvent(len(events) + 2, diary_time_from_db(time), event, None, None, "")
+            diary.DiaryEvent(len(events) + 2, wallclock.from_db(time), event, None, None, "")
         )
     return grouped
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from clinic.i18n import gettext as _
 
@@ -375,3 +376,19 @@ def _round1(value: Fraction) -> float:
     # Half up (6.25 -> 6.3), as on paper; float round() would give 6.2.
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def score_all(answers: dict[str, Any]) -> dict[str, Any]:
+    """The scores of every questionnaire answered (intake-v1 ``questionnaires``)."""
+    scores: dict[str, Any] = {}
+    if "pfdi20" in answers:
+        scores["pfdi20"] = score_pfdi20(answers["pfdi20"])
+    if "pfiq7" in answers:
+        scores["pfiq7"] = score_pfiq7(answers["pfiq7"])
+    if "iciq_ui_sf" in answers:
+        scores["iciq_ui_sf"] = score_iciq_ui_sf(answers["iciq_ui_sf"])
+    if "oab_v8" in answers:
+        scores["oab_v8"] = score_oab_v8(answers["oab_v8"])
+    if "iqq3" in answers:
+        scores["iqq3"] = iqq3_type(answers["iqq3"])
+    return scores

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from assessments import classification, diary
 from assessments.findings import SECTIONS, column
 from assessments.forms import SECTION_TITLES
-from assessments.intake_io import assessment_to_intake, diary_events
 from assessments.models import RED_FLAG_LABELS, TRIGGER_LABELS, Assessment
-from assessments.questionnaire_store import score_all
+from assessments.questionnaires import score_all
+from assessments.selectors import assessment_to_intake, diary_events
 
 
 def _display(assessment: Assessment, name: str) -> str:

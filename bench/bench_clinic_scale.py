@@ -47,8 +47,8 @@ def _queries(action: Callable[[], None]) -> int:
 
 
 def run() -> list[Result]:
-    from clinic.management.commands.seed_demo import seed_patients, seed_visits
     from clinic.models import Clinic, Patient, Role
+    from practice.management.commands.seed_demo import seed_patients, seed_visits
 
     pages: dict[str, dict[str, Callable[[], None]]] = {}
     for label, (patients, visits) in SIZES.items():
@@ -90,8 +90,8 @@ def run() -> list[Result]:
 
 
 def seed_patients_pair(clinic):
-    from clinic.management.commands.seed_demo import seed_patients
     from clinic.models import Patient
+    from practice.management.commands.seed_demo import seed_patients
 
     seed_patients(clinic=clinic, count=2, seed=7)
     return tuple(Patient.objects.filter(clinic=clinic).order_by("-pk")[:2][::-1])

@@ -33,11 +33,11 @@ def run() -> list[Result]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from assessments.intake_io import intake_diary, intake_import
-    from assessments.models import Status
+    from assessments.intake import intake_diary
+    from assessments.services.intake_import import intake_import
     from careplans import documents, services
-    from careplans.library import library_install
     from careplans.models import CarePlan
+    from careplans.services.library import library_install
     from clinic.models import Clinic, Membership, Patient, Role
 
     clinic = Clinic.objects.create(name="Bench clinic for printing")
@@ -58,8 +58,7 @@ def run() -> list[Result]:
     assessment = intake_import(
         patient=patient, intake=intake, therapist=user, events=intake_diary(intake, folder=None)
     )
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = services.visit_complete(assessment=assessment, user=user)
 
     def build_and_render() -> bytes:
         CarePlan.objects.filter(assessment=assessment).delete()

@@ -21,9 +21,12 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from assessments.charts import diary_day_svg
 from assessments.diary import DiaryEvent
 from assessments.findings import intake_to_findings
-from assessments.intake_io import diary_events
 from assessments.models import Assessment
+from assessments.progress import has_outcome, mid_reached, progress_series
+from assessments.progress_charts import progress_chart_svg
+from assessments.progress_store import patient_visits
 from assessments.red_flags import EMERGENCY, URGENT, flag_tiers, suspected_cauda_equina
+from assessments.selectors import diary_events
 from assessments.summary import assessment_summary
 from careplans.letters import (
     GP,
@@ -38,14 +41,14 @@ from careplans.models import (
     CarePlan,
     CarePlanItem,
     Intervention,
+    PlanStatus,
     Recipient,
     RecipientKind,
     items_from_built,
 )
-from careplans.recipients import recipients_for_clinic
 from careplans.rules import BuiltPlan, phrases
 from careplans.rules.education import WARNING_SIGNS
-from careplans.selectors import plan_safety_warnings
+from careplans.selectors import plan_safety_warnings, recipients_for_clinic
 from clinic.models import Clinic, Patient
 
 DOCUMENTS = ("patient", "clinician", "referral")
@@ -212,10 +215,6 @@ def _progress_context(plan: CarePlan) -> dict[str, Any]:
     or a plan made after an earlier signed one (the plan of a review). It charts the
     completed visits up to this plan's assessment, so the plan prints the same later, and
     only when two of them have an outcome to compare."""
-    from assessments.progress import has_outcome, mid_reached, progress_series
-    from assessments.progress_charts import progress_chart_svg
-    from assessments.progress_store import patient_visits
-    from careplans.models import PlanStatus
 
     if plan.pk is None:  # `build_plan --pdf`: a plan from a file has no history
         return {}

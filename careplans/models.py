@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
+from assessments.red_flags import referral_urgency
 from careplans.rules import BuiltPlan
 from clinic.models import Clinic, Patient
 
@@ -184,8 +185,6 @@ class CarePlan(models.Model):
             return self.built["referral_urgency"]
         if not self.red_flags:
             return None
-        from assessments.red_flags import referral_urgency
-
         # The age at the assessment, as the builder and the letters read it.
         return referral_urgency(self.red_flags, self.patient.age_on(self.assessment.assessed_on))
 

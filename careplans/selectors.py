@@ -4,11 +4,14 @@ of a plan with its intake (clinical reference, section 3 rule 5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, timedelta
 
-from assessments.intake_io import assessment_to_intake
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from assessments.selectors import assessment_to_intake
 from careplans import rules
-from careplans.models import CarePlan, CarePlanItem
-from clinic.models import Clinic
+from careplans.models import CarePlan, CarePlanItem, PlanStatus, Recipient, Review
+from clinic.models import Clinic, Patient
 
 
 def plan_settings(clinic: Clinic) -> rules.PlanSettings:
@@ -46,3 +49,70 @@ def plan_safety_warnings(
     return rules.safety_violations(
         edited, intake=intake, settings=plan_settings(plan.patient.clinic)
     )
+
+
+# --- Reviews due, for the dashboard and batch printing.
+
+
+def week_end(today: date) -> date:
+    """The Sunday ending the week, as on the dashboard."""
+    return today + timedelta(days=6 - today.weekday())
+
+
+def patients_with_reviews(clinic: Clinic, pick: str, today: date) -> QuerySet[Patient]:
+    """Current patients with an open review due this week ("week") or overdue ("overdue")."""
+    reviews = Review.objects.open().filter(patient__clinic=clinic)
+    if pick == "week":
+        reviews = reviews.filter(due_on__gte=today, due_on__lte=week_end(today))
+    else:
+        reviews = reviews.filter(due_on__lt=today)
+    return Patient.objects.filter(clinic=clinic).active().filter(pk__in=reviews.values("patient"))
+
+
+def latest_signed_plans() -> QuerySet[CarePlan]:
+    """Per patient (OuterRef), the latest signed plan first."""
+    return CarePlan.objects.filter(patient=OuterRef("pk"), status=PlanStatus.SIGNED).order_by(
+        "-signed_at", "-id"
+    )
+
+
+def with_print_info(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    """Annotate what the selection list shows: the plan that would print and the next review."""
+    plans = latest_signed_plans()
+    return patients.annotate(
+        signed_plan_version=Subquery(plans.values("version")[:1]),
+        signed_plan_at=Subquery(plans.values("signed_at")[:1]),
+        next_review_on=Subquery(
+            Review.objects.open()
+            .filter(patient=OuterRef("pk"))
+            .order_by("due_on")
+            .values("due_on")[:1]
+        ),
+    )
+
+
+# --- The letter-recipient directory.
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def recipients_for_clinic(
+    *, clinic_id: int, kind: str | None = None, active_only: bool = True
+) -> QuerySet[Recipient]:
+    """A clinic's recipients, by kind then name; only those in use unless told otherwise."""
+    recipients = Recipient.objects.filter(clinic_id=clinic_id)
+    if kind is not None:
+        recipients = recipients.filter(kind=kind)
+    if active_only:
+        recipients = recipients.filter(is_active=True)
+    return recipients.order_by("kind", "name", "id")
+
+
+def default_recipient(*, clinic_id: int, kind: str) -> Recipient | None:
+    """The recipient a new letter to this kind of service is addressed to: the first one
+    in use, by name; ``None`` when the clinic has none."""
+    return recipients_for_clinic(clinic_id=clinic_id, kind=kind).first()
+
+
+# --- Writes ---------------------------------------------------------------------------------

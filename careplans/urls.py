@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from careplans.views import plans
+from careplans.views import plans, visits
 
 urlpatterns = [
     path("library/", include("careplans.urls_library")),
     path("batch/", include("careplans.urls_batch")),
     path("assessments/<int:assessment_id>/plan/", plans.plan_build, name="plan_build"),
+    path("assessments/<int:assessment_id>/complete/", visits.visit_complete, name="visit_complete"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:plan_id>/items/add/", plans.plan_item_add, name="plan_item_add"),
     path(

@@ -13,15 +13,6 @@ class ClinicAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "email", "paper_size"]
     inlines = [MembershipInline]
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if not change:
-            # A new clinic starts with the standard intervention library, which its
-            # admins then adapt; without it printed plans would carry titles only.
-            from careplans.library import library_install
-
-            library_install(clinic=obj)
-
 
 @admin.register(Patient)
 class PatientAdmin(admin.ModelAdmin):

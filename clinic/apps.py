@@ -1,5 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from clinic import i18n
 
 
 class ClinicConfig(AppConfig):
@@ -7,8 +10,5 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
-        from django.utils.translation import gettext
-
-        from clinic import i18n
-
+        # The pure clinical modules translate through clinic.i18n: hand it Django's gettext.
         i18n.install(gettext)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "clinic",
     "assessments",
     "careplans",
+    "practice",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic.views import dashboard
 from clinic.views import patients as views
 
 urlpatterns = [
-    path("", dashboard.dashboard, name="home"),
+    path("", include("practice.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("patients/", views.patient_list, name="patient_list"),

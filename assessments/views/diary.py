@@ -12,11 +12,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import charts, diary, services
+from assessments import charts, diary, services, wallclock
 from assessments.access import assessment_for_user
 from assessments.forms_diary import DiaryRowForm, DiaryUploadForm
-from assessments.intake_io import diary_events
 from assessments.models import Assessment
+from assessments.selectors import diary_events
+from assessments.services import diary as diary_services
 from assessments.summary import assessment_summary
 from clinic.access import log_access
 
@@ -38,7 +39,7 @@ def _render(
     upload_errors: list[diary.RowError] | None = None,
 ) -> HttpResponse:
     entries = [
-        {"entry": entry, "time": services.diary_time_from_db(entry.time)}
+        {"entry": entry, "time": wallclock.from_db(entry.time)}
         for entry in assessment.diary_entries.all()
     ]
     if assessment.is_draft and form is None:
@@ -78,7 +79,7 @@ def diary_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
     if not form.is_valid():
         return _render(request, assessment, form=form)
     try:
-        entry = services.diary_add(assessment=assessment, event=form.diary_event)
+        entry = diary_services.diary_add(assessment=assessment, event=form.diary_event)
     except services.NotADraft:
         return _read_only(request, assessment)
     when = form.diary_event.time
@@ -109,7 +110,7 @@ def diary_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
     except diary.DiaryError as error:
         return _render(request, assessment, upload_form=form, upload_errors=error.errors)
     try:
-        count = services.diary_replace(assessment=assessment, events=events)
+        count = diary_services.diary_replace(assessment=assessment, events=events)
     except services.NotADraft:
         return _read_only(request, assessment)
     messages.success(
@@ -125,7 +126,7 @@ def diary_entry_delete(request: HttpRequest, assessment_id: int, entry_id: int) 
     log_access(request, assessment.patient, _("Deleted a bladder diary row"))
     entry = get_object_or_404(assessment.diary_entries, pk=entry_id)
     try:
-        services.diary_entry_delete(entry=entry)
+        diary_services.diary_entry_delete(entry=entry)
     except services.NotADraft:
         return _read_only(request, assessment)
     messages.success(request, _("Row deleted."))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import intake as intake_contract
-from assessments import services
+from assessments import selectors, services
 from assessments.access import assessment_for_user
 from assessments.findings import INTERNAL_EXAM_FINDINGS, SECTIONS, column
 from assessments.forms import AssessmentForm, IntakeUploadForm, ReferralForm
-from assessments.intake_io import assessment_to_intake, intake_diary, intake_import
-from assessments.models import Kind
+from assessments.intake import FieldError, intake_diary
+from assessments.models import Assessment, Kind
+from assessments.selectors import assessment_to_intake
+from assessments.services.intake_import import intake_import
 from assessments.summary import assessment_summary
 from clinic.access import log_access, patient_for_user
 
@@ -23,7 +26,7 @@ from clinic.access import log_access, patient_for_user
 def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     kind = Kind.REVIEW if request.POST.get("kind") == Kind.REVIEW else Kind.INTAKE
-    last = services.latest_assessment(patient) if kind == Kind.REVIEW else None
+    last = selectors.latest_assessment(patient) if kind == Kind.REVIEW else None
     assessment = services.assessment_create(
         patient=patient, therapist=request.user, kind=kind, prefill_from=last
     )
@@ -49,35 +52,31 @@ def _field_for(path: str) -> str | None:
     return None
 
 
-def _contract_errors(form: AssessmentForm) -> bool:
+def _show_contract_errors(form: AssessmentForm, errors: list[FieldError]) -> None:
     """Completing checks the rules of intake-v1; each error lands on its field."""
-    draft = form.instance
-    draft.red_flags = form.cleaned_data.get("red_flags")
-    errors = intake_contract.intake_errors(assessment_to_intake(draft, with_diary=False))
     for error in errors:
         name = _field_for(error.field)
         if name in form.fields:
             form.add_error(name, error.message)
         else:
             form.add_error(None, f"{error.field}: {error.message}")
-    return bool(errors)
 
 
-def _describe_changes(before: dict, after: dict, form: AssessmentForm) -> list[dict[str, str]]:
-    changes = []
-    for name, value in after.items():
-        if before.get(name) != value and name in form.fields:
-            changes.append(
-                {
-                    "field": str(form.fields[name].label),
-                    "before": "—" if before.get(name) is None else str(before.get(name)),
-                    "after": "—" if value is None else str(value),
-                }
-            )
-    return changes
+class CompleteVisit(Protocol):
+    def __call__(
+        self, *, assessment: Assessment, user: Any, values: dict[str, Any], expected_version: int
+    ) -> Assessment: ...
 
 
 def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+    return assessment_form_page(request, assessment_id)
+
+
+def assessment_form_page(
+    request: HttpRequest, assessment_id: int, *, complete: CompleteVisit | None = None
+) -> HttpResponse:
+    """The intake page; a POST saves the draft, or, given ``complete`` (the visit-complete
+    flow of the care-plan app, which closes the reviews a visit answers), completes it."""
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Edited an assessment"))
     if not assessment.is_draft:
@@ -86,22 +85,32 @@ def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         form = AssessmentForm(request.POST, instance=assessment)
-        complete = "complete" in request.POST
-        if form.is_valid() and not (complete and _contract_errors(form)):
+        if form.is_valid():
+            values = form.finding_values()
+            expected = form.cleaned_data["version"]
             try:
-                services.assessment_save(
-                    assessment=assessment,
-                    values=form.finding_values(),
-                    expected_version=form.cleaned_data["version"],
-                    user=request.user,
-                    complete=complete,
-                )
+                if complete is not None:
+                    complete(
+                        assessment=assessment,
+                        user=request.user,
+                        values=values,
+                        expected_version=expected,
+                    )
+                else:
+                    services.assessment_save(
+                        assessment=assessment,
+                        values=values,
+                        expected_version=expected,
+                        user=request.user,
+                    )
+            except services.IncompleteIntake as incomplete:
+                _show_contract_errors(form, incomplete.errors)
             except services.EditConflict as clash:
                 current = clash.current
                 conflict = {
                     "by": current.updated_by,
-                    "changes": _describe_changes(
-                        form.cleaned_data["original"], services.snapshot(current), form
+                    "changes": services.changes_since(
+                        form.cleaned_data["original"], current, labels=_labels(form)
                     ),
                 }
                 # Keep everything this person typed; the next save knowingly replaces
@@ -114,7 +123,7 @@ def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
                 messages.error(request, _("Someone completed this assessment meanwhile."))
                 return redirect("assessment_detail", assessment_id=assessment.pk)
             else:
-                if complete:
+                if complete is not None:
                     messages.success(request, _("Assessment completed."))
                     return redirect("assessment_detail", assessment_id=assessment.pk)
                 messages.success(request, _("Draft saved."))
@@ -138,6 +147,10 @@ def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
             "internal_exam_fields": INTERNAL_EXAM_FINDINGS,
         },
     )
+
+
+def _labels(form: AssessmentForm) -> dict[str, str]:
+    return {name: str(field.label) for name, field in form.fields.items()}
 
 
 def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.access import assessment_for_user
 from assessments.forms_questionnaires import QuestionnairesForm
-from assessments.questionnaire_store import score_all
-from assessments.questionnaires import QuestionnaireError
+from assessments.questionnaires import QuestionnaireError, score_all
 from assessments.services import NotADraft
-from assessments.services_questionnaires import assessment_questionnaires_save
+from assessments.services.questionnaires import assessment_questionnaires_save
 from clinic.access import log_access
 
 

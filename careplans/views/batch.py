@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
-from careplans import batch as batches
+from careplans import selectors
 from careplans.forms_batch import PICKS, BatchFilterForm, BatchSelectForm, list_query
 from careplans.models import BatchPrint
+from careplans.services import batch as batches
 from clinic.access import memberships_for
 from clinic.models import AccessLog, Clinic, Patient, Role
 
@@ -72,7 +73,7 @@ def _keep(request: HttpRequest, clinic: Clinic, ids: list[int]) -> None:
 
 def _listed(clinic: Clinic, pick: str, q: str) -> QuerySet[Patient]:
     if pick:
-        patients = batches.patients_with_reviews(clinic, pick, timezone.localdate())
+        patients = selectors.patients_with_reviews(clinic, pick, timezone.localdate())
     else:
         patients = Patient.objects.filter(clinic=clinic).active()
     return patients.search(q)
@@ -87,7 +88,7 @@ def batch_print_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
     patients = _listed(clinic, pick, q)
     if request.method == "POST":
         return _select(request, clinic, patients)
-    page = Paginator(batches.with_print_info(patients), settings.PATIENTS_PER_PAGE).get_page(
+    page = Paginator(selectors.with_print_info(patients), settings.PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     selected = _selected(request, clinic)
@@ -126,8 +127,8 @@ def _picks(clinic: Clinic, current: str) -> list[dict[str, Any]]:
     today = timezone.localdate()
     counts = {
         "": Patient.objects.filter(clinic=clinic).active().count(),
-        "week": batches.patients_with_reviews(clinic, "week", today).count(),
-        "overdue": batches.patients_with_reviews(clinic, "overdue", today).count(),
+        "week": selectors.patients_with_reviews(clinic, "week", today).count(),
+        "overdue": selectors.patients_with_reviews(clinic, "overdue", today).count(),
     }
     return [
         {

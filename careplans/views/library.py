@@ -16,6 +16,7 @@ from careplans import library
 from careplans.forms_library import InterventionForm
 from careplans.models import Category, Intervention
 from careplans.rules import CATEGORIES
+from careplans.services import library as library_services
 from clinic.access import clinics_for, role_in
 from clinic.models import Clinic, Role
 
@@ -115,7 +116,7 @@ def library_new(request: HttpRequest) -> HttpResponse:
     _require_admin(request, clinic.pk)
     form = InterventionForm(request.POST or None, clinic=clinic)
     if request.method == "POST" and form.is_valid():
-        intervention = library.intervention_create(clinic=clinic, **form.cleaned_data)
+        intervention = library_services.intervention_create(clinic=clinic, **form.cleaned_data)
         messages.success(request, _("%(title)s was added.") % {"title": intervention.title})
         return redirect(_list_url(intervention))
     return render(
@@ -132,8 +133,8 @@ def library_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
     code = intervention.code
     form = InterventionForm(request.POST or None, instance=intervention, clinic=intervention.clinic)
     if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in library.EDITABLE_FIELDS}
-        library.intervention_update(intervention=intervention, **fields)
+        fields = {name: form.cleaned_data[name] for name in library_services.EDITABLE_FIELDS}
+        library_services.intervention_update(intervention=intervention, **fields)
         messages.success(request, _("Changes to %(code)s saved.") % {"code": code})
         return redirect(_list_url(intervention))
     return render(

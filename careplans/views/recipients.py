@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from careplans import recipients as services
+from careplans import selectors
 from careplans.access import recipient_for_admin
 from careplans.forms_recipients import RecipientForm
 from careplans.models import Recipient, RecipientKind
+from careplans.services import recipients as services
 from clinic.access import clinic_for_admin
 
 
@@ -45,7 +46,7 @@ def _list_url(recipient: Recipient) -> str:
 
 def recipient_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
-    recipients = list(services.recipients_for_clinic(clinic_id=clinic.pk, active_only=False))
+    recipients = list(selectors.recipients_for_clinic(clinic_id=clinic.pk, active_only=False))
     return render(
         request,
         "careplans/recipient_list.html",

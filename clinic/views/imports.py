@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinic import patient_csv, services_import
+from clinic import patient_csv
 from clinic.access import clinic_for_admin, clinics_for
 from clinic.forms import PatientFilterForm
 from clinic.forms_staff import PatientImportForm
 from clinic.models import Clinic, Patient, PatientQuerySet, Role
 from clinic.patient_filters import filtered_patients
+from clinic.services import patient_import as import_services
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def patient_import(request: HttpRequest, clinic_id: int) -> HttpResponse:
         return render(request, "clinic/import_upload.html", _upload_context(clinic))
     form = PatientImportForm(request.POST, request.FILES)
     if form.is_valid():
-        token = services_import.import_upload_store(
+        token = import_services.import_upload_store(
             clinic=clinic, user=request.user, data=form.file_bytes()
         )
         url = reverse("patient_import_preview", args=[clinic.pk, token])
@@ -68,13 +69,13 @@ def _upload_context(clinic: Clinic, form: PatientImportForm | None = None) -> di
 def patient_import_preview(request: HttpRequest, clinic_id: int, token: str) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     try:
-        data = services_import.import_upload_read(token=token, clinic=clinic, user=request.user)
-    except services_import.UploadGone:
+        data = import_services.import_upload_read(token=token, clinic=clinic, user=request.user)
+    except import_services.UploadGone:
         return _upload_gone(request, clinic.pk)
-    preview = services_import.patient_import_preview(clinic=clinic, data=data)
+    preview = import_services.patient_import_preview(clinic=clinic, data=data)
     if not preview.ready:
         # It cannot be imported: a corrected file will be uploaded anyway.
-        services_import.import_upload_discard(token=token, clinic=clinic, user=request.user)
+        import_services.import_upload_discard(token=token, clinic=clinic, user=request.user)
     context = {
         **_upload_context(clinic),
         "preview": preview,
@@ -90,18 +91,18 @@ def patient_import_preview(request: HttpRequest, clinic_id: int, token: str) -> 
 def patient_import_confirm(request: HttpRequest, clinic_id: int, token: str) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     try:
-        data = services_import.import_upload_read(token=token, clinic=clinic, user=request.user)
-    except services_import.UploadGone:
+        data = import_services.import_upload_read(token=token, clinic=clinic, user=request.user)
+    except import_services.UploadGone:
         return _upload_gone(request, clinic.pk)
     try:
-        count = services_import.patient_import(clinic=clinic, data=data)
-    except services_import.ImportRefused:
+        count = import_services.patient_import(clinic=clinic, data=data)
+    except import_services.ImportRefused:
         messages.error(
             request,
             _("Nothing was imported: the clinic's records changed since the check. See below."),
         )
         return redirect("patient_import_preview", clinic_id=clinic.pk, token=token)
-    services_import.import_upload_discard(token=token, clinic=clinic, user=request.user)
+    import_services.import_upload_discard(token=token, clinic=clinic, user=request.user)
     messages.success(
         request,
         ngettext(

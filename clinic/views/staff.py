@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic import services_import as services
 from clinic.access import clinic_for_admin
 from clinic.forms_staff import StaffAddForm, StaffReassignForm
 from clinic.models import Clinic, Membership, Role
+from clinic.services import staff as services
 
 
 def _staff_member(clinic: Clinic, membership_id: int) -> Membership:

@@ -12,6 +12,11 @@ def url(assessment) -> str:
     return reverse("assessment_edit", args=[assessment.pk])
 
 
+def complete_url(assessment) -> str:
+    # The page's Complete button posts here (the visit-complete flow).
+    return reverse("visit_complete", args=[assessment.pk])
+
+
 def form_data(assessment, **values) -> dict:
     data = {
         "kind": assessment.kind,
@@ -81,7 +86,7 @@ def test_out_of_range_values_name_the_field(therapist_client, assessment):
 
 def test_complete_checks_the_contracts_cross_field_rules(therapist_client, assessment):
     response = therapist_client.post(
-        url(assessment),
+        complete_url(assessment),
         form_data(assessment, weeks_postpartum="6", hormonal_status="postmenopausal", complete=""),
     )
     errors = response.context["form"].errors
@@ -100,7 +105,7 @@ def test_a_draft_may_be_inconsistent_until_completed(therapist_client, assessmen
 
 def test_complete_locks_the_assessment(therapist_client, assessment):
     response = therapist_client.post(
-        url(assessment), form_data(assessment, urgency="true", complete="")
+        complete_url(assessment), form_data(assessment, urgency="true", complete="")
     )
     assert response["Location"] == reverse("assessment_detail", args=[assessment.pk])
     assessment.refresh_from_db()

@@ -8,9 +8,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
-from assessments.models import DiaryEntry, Status
+from assessments.models import DiaryEntry
+from assessments.services import assessment_complete
 from clinic.models import AccessLog
 from tests.conftest import log_in
 from tests.factories import AssessmentFactory
@@ -63,9 +63,7 @@ def with_diary(therapist_client, assessment):
 
 @pytest.fixture
 def completed(with_diary):
-    with_diary.status = Status.COMPLETE
-    with_diary.completed_at = timezone.now()
-    with_diary.save()
+    with_diary = assessment_complete(assessment=with_diary, user=with_diary.therapist)
     return with_diary
 
 

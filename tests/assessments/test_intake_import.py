@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.intake import intake_errors
-from assessments.intake_io import assessment_to_intake
 from assessments.models import Assessment, DiaryEntry
+from assessments.selectors import assessment_to_intake
 
 DATA = Path(__file__).parent / "data"
 

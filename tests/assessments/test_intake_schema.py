@@ -11,16 +11,15 @@ from jsonschema import Draft202012Validator
 
 from assessments import intake as intake_module
 from assessments.intake import (
-    CAREPLAN_SCHEMA,
     INTAKE_SCHEMA,
     FieldError,
     IntakeError,
-    careplan_errors,
     intake_errors,
     load_intake_file,
     load_intake_text,
     validate_intake,
 )
+from careplans.contract import CAREPLAN_SCHEMA, careplan_errors
 from clinic import i18n
 
 # A verbatim copy of contracts/examples/intake-example.json.

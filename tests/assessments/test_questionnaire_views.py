@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from assessments.models import Status
 from assessments.questionnaires import PFDI20_ITEMS, PFIQ7_ITEMS
+from assessments.services import assessment_complete
 from clinic.models import AccessLog
 
 
@@ -183,8 +183,7 @@ def test_a_questionnaire_can_be_discarded(therapist_client, assessment):
 def test_a_completed_assessment_is_read_only(therapist_client, assessment):
     therapist_client.post(url(assessment), pfdi20_data())
     assessment.refresh_from_db()
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = assessment_complete(assessment=assessment, user=assessment.therapist)
 
     response = therapist_client.get(url(assessment))
     assert response.status_code == 200

@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from assessments.intake_io import intake_import
-from assessments.models import Status
+from assessments.services.intake_import import intake_import
 from careplans import services
+from careplans.services import visit_complete
 
 EXAMPLE = Path(__file__).parent.parent / "assessments" / "data" / "intake-example.json"
 
@@ -16,7 +16,7 @@ def example_intake() -> dict:
 
 @pytest.fixture
 def library(clinic):
-    from careplans.library import library_install
+    from careplans.services.library import library_install
 
     library_install(clinic=clinic)
 
@@ -24,8 +24,7 @@ def library(clinic):
 @pytest.fixture
 def complete_assessment(patient, therapist):
     assessment = intake_import(patient=patient, intake=example_intake(), therapist=therapist)
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = visit_complete(assessment=assessment, user=therapist)
     return assessment
 
 
@@ -60,7 +59,7 @@ def plan_from_intake(clinic, therapist, library):
 
     from django.utils import timezone
 
-    from assessments.intake_io import intake_diary
+    from assessments.intake import intake_diary
     from careplans.models import CarePlan
     from tests.factories import PatientFactory
 
@@ -82,8 +81,7 @@ def plan_from_intake(clinic, therapist, library):
         assessment = intake_import(
             patient=patient, intake=intake, therapist=therapist, events=events
         )
-        assessment.status = Status.COMPLETE
-        assessment.save()
+        assessment = visit_complete(assessment=assessment, user=therapist)
         plan = services.careplan_build(assessment=assessment, user=therapist)
         return CarePlan.objects.get(pk=plan.pk)  # as a view would load it
 

@@ -14,11 +14,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pypdf import PdfReader
 
-from assessments.intake_io import intake_import
-from assessments.models import Status
-from careplans import batch as batches
-from careplans import services
+from assessments.services.intake_import import intake_import
+from careplans import selectors, services
 from careplans.models import BatchPrint, CarePlan, Review, ReviewReason
+from careplans.services import batch as batches
+from careplans.services import visit_complete
 from clinic.models import AccessLog, Role
 from tests.careplans.conftest import example_intake
 from tests.factories import AssessmentFactory, MembershipFactory, PatientFactory, UserFactory
@@ -39,8 +39,7 @@ def run_worker() -> None:
 
 def signed_plan_for(patient, therapist) -> CarePlan:
     assessment = intake_import(patient=patient, intake=example_intake(), therapist=therapist)
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = visit_complete(assessment=assessment, user=therapist)
     plan = services.careplan_build(assessment=assessment, user=therapist)
     return services.careplan_sign(plan=plan, user=therapist)
 
@@ -338,12 +337,12 @@ def test_quick_picks_find_reviews_this_week_and_overdue(clinic, other_clinic, th
     late = PatientFactory(clinic=clinic)
     later = PatientFactory(clinic=clinic)
     elsewhere = PatientFactory(clinic=other_clinic)
-    review_due(this_week, therapist, batches.week_end(today))
+    review_due(this_week, therapist, selectors.week_end(today))
     review_due(late, therapist, today - timedelta(days=3))
-    review_due(later, therapist, batches.week_end(today) + timedelta(days=1))
+    review_due(later, therapist, selectors.week_end(today) + timedelta(days=1))
     review_due(elsewhere, therapist, today)
-    assert list(batches.patients_with_reviews(clinic, "week", today)) == [this_week]
-    assert list(batches.patients_with_reviews(clinic, "overdue", today)) == [late]
+    assert list(selectors.patients_with_reviews(clinic, "week", today)) == [this_week]
+    assert list(selectors.patients_with_reviews(clinic, "overdue", today)) == [late]
 
 
 def test_the_selection_page_lists_one_page_of_patients(admin_client_, clinic, settings):

@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
-from assessments.intake_io import intake_diary, intake_import
-from assessments.models import Status
+from assessments.intake import intake_diary
+from assessments.services.intake_import import intake_import
 from careplans import documents, services
 from careplans.models import CarePlan
 from careplans.rules import phrases
+from careplans.services import visit_complete
 from tests.careplans.conftest import DATA, SAMPLES, example_intake
 from tests.factories import PatientFactory
 
@@ -75,8 +76,7 @@ def build(patient, therapist, intake: dict) -> CarePlan:
     events = intake_diary(intake, folder=None)
     intake.pop("diary", None)
     assessment = intake_import(patient=patient, intake=intake, therapist=therapist, events=events)
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = visit_complete(assessment=assessment, user=therapist)
     plan = services.careplan_build(assessment=assessment, user=therapist)
     return CarePlan.objects.get(pk=plan.pk)  # as a view would load it
 
@@ -367,18 +367,16 @@ def test_the_preview_is_the_same_html_without_inline_styles(therapist_client, vu
 
 
 def test_see_a_doctor_stays_when_the_urgent_item_was_removed(clinic, therapist, patient):
-    from assessments.intake_io import intake_import
-    from assessments.models import Status
+    from assessments.services.intake_import import intake_import
     from careplans import documents, services
-    from careplans.library import library_install
+    from careplans.services.library import library_install
     from tests.careplans.conftest import example_intake
 
     library_install(clinic=clinic)
     intake = example_intake()
     intake["red_flags"] = ["visible_haematuria"]
     assessment = intake_import(patient=patient, intake=intake, therapist=therapist)
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = visit_complete(assessment=assessment, user=therapist)
     plan = services.careplan_build(assessment=assessment, user=therapist)
     services.careplan_item_remove(
         item=plan.items.get(code="urgent_referral.red_flags"), reason="Referred by phone today"

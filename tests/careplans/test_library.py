@@ -16,12 +16,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from careplans.library import (
-    LIBRARY_FIELDS,
     PLACEHOLDERS,
     LibraryError,
-    intervention_create,
-    intervention_update,
-    library_install,
     load_library_entries,
     placeholder_problems,
     placeholders_in,
@@ -29,6 +25,12 @@ from careplans.library import (
 )
 from careplans.models import Category, Intervention
 from careplans.rules import RULES, build_plan
+from careplans.services.library import (
+    LIBRARY_FIELDS,
+    intervention_create,
+    intervention_update,
+    library_install,
+)
 from clinic.models import Role
 from tests.factories import MembershipFactory, UserFactory
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from assessments.intake_io import intake_import
 from assessments.models import Status
+from assessments.services.intake_import import intake_import
 from careplans import documents, services
 from careplans.models import CarePlan
 from tests.careplans.conftest import example_intake
@@ -35,9 +35,8 @@ def review(first, therapist, *, weeks: int, **scores):
     assessment.assessed_on = first.assessed_on + timedelta(weeks=weeks)
     for name, value in scores.items():
         setattr(assessment, name, value)
-    assessment.status = Status.COMPLETE
     assessment.save()
-    return assessment
+    return services.visit_complete(assessment=assessment, user=therapist)
 
 
 def test_a_first_plan_has_no_progress_section(plan):

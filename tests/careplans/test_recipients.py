@@ -7,12 +7,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from careplans.models import Recipient, RecipientKind
-from careplans.recipients import (
-    default_recipient,
-    recipient_create,
-    recipient_update,
-    recipients_for_clinic,
-)
+from careplans.selectors import default_recipient, recipients_for_clinic
+from careplans.services.recipients import recipient_create, recipient_update
 from clinic.models import Role
 from tests.factories import MembershipFactory, RecipientFactory, UserFactory
 

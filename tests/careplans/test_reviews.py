@@ -93,7 +93,7 @@ def test_a_completed_review_visit_closes_the_reviews_due(
     from tests.assessments.test_assessment_edit import form_data
 
     therapist_client.post(
-        reverse("assessment_edit", args=[visit.pk]),
+        reverse("visit_complete", args=[visit.pk]),
         form_data(visit, assessed_on=(bladder.due_on - timedelta(days=3)).isoformat(), complete=""),
     )
     bladder.refresh_from_db()

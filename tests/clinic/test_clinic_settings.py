@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from careplans.services import visit_complete
+
 
 def url(clinic) -> str:
     return reverse("clinic_settings", args=[clinic.pk])
@@ -64,10 +66,9 @@ def test_the_rule_conventions_are_on_the_settings_page(admin_client_, clinic):
 def test_the_phase_one_limit_and_bladder_target_shape_new_plans(
     admin_client_, clinic, patient, therapist
 ):
-    from assessments.intake_io import intake_import
-    from assessments.models import Status
+    from assessments.services.intake_import import intake_import
     from careplans import services
-    from careplans.library import library_install
+    from careplans.services.library import library_install
 
     library_install(clinic=clinic)
     admin_client_.post(
@@ -83,8 +84,7 @@ def test_the_phase_one_limit_and_bladder_target_shape_new_plans(
         "lifestyle": {"caffeine_drinks_per_day": 4, "bmi": 33, "smoker": True},
     }
     assessment = intake_import(patient=patient, intake=intake, therapist=therapist)
-    assessment.status = Status.COMPLETE
-    assessment.save()
+    assessment = visit_complete(assessment=assessment, user=therapist)
     plan = services.careplan_build(assessment=assessment, user=therapist)
     phases = {item.code: item.phase for item in plan.items.all()}
     # One step at a time with a limit of 1: only the first-line treatment starts now.

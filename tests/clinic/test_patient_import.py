@@ -10,9 +10,10 @@ from django.core import signing
 from django.db import connection
 from django.urls import reverse
 
-from clinic import patient_csv, services_import
+from clinic import patient_csv
 from clinic.models import Patient, Role
 from clinic.patient_csv import parse_patient_csv
+from clinic.services import patient_import
 from tests.factories import MembershipFactory, PatientFactory, UserFactory
 
 TODAY = datetime.date(2026, 6, 1)
@@ -40,7 +41,7 @@ def upload_storage(settings, tmp_path):
 
 
 def stored_uploads(tmp_path) -> list:
-    folder = tmp_path / services_import.UPLOAD_DIR
+    folder = tmp_path / patient_import.UPLOAD_DIR
     return list(folder.iterdir()) if folder.exists() else []
 
 
@@ -164,7 +165,7 @@ def test_the_preview_lists_numbers_the_clinic_already_has(clinic, other_clinic):
     PatientFactory(clinic=other_clinic, record_number="R0002")
     data = csv_bytes("r0001,Ana,Lopez,1984-06-30,vulva,", "R0002,Bo,Diaz,1990-01-01,penis,")
 
-    preview = services_import.patient_import_preview(clinic=clinic, data=data)
+    preview = patient_import.patient_import_preview(clinic=clinic, data=data)
 
     assert [(e.line, e.record_number) for e in preview.existing] == [(2, "r0001")]
     assert [row.record_number for row in preview.rows] == ["R0002"]
@@ -185,7 +186,7 @@ def test_the_therapist_must_be_an_active_therapist_of_the_clinic(
         "R6,Fa,Ng,1984-06-30,vulva,nobody",
     )
 
-    preview = services_import.patient_import_preview(clinic=clinic, data=data)
+    preview = patient_import.patient_import_preview(clinic=clinic, data=data)
 
     assert [row.therapist for row in preview.rows] == ["tess", "tess"]
     assert [(e.line, e.field) for e in preview.errors] == [(n, "therapist") for n in (4, 5, 6, 7)]
@@ -196,10 +197,10 @@ def test_a_bad_row_shows_all_its_problems_at_once(clinic, therapist):
     PatientFactory(clinic=clinic, record_number="R1")
     data = csv_bytes("R1,Ana,Lopez,31/02/1984,vulva,nobody")
 
-    preview = services_import.patient_import_preview(clinic=clinic, data=data)
+    preview = patient_import.patient_import_preview(clinic=clinic, data=data)
 
     assert [(e.line, e.field) for e in preview.errors] == [(2, "date_of_birth"), (2, "therapist")]
-    assert preview.existing == [services_import.ExistingRecord(2, "R1")]
+    assert preview.existing == [patient_import.ExistingRecord(2, "R1")]
     assert preview.problem_lines == 1
 
 
@@ -208,7 +209,7 @@ def test_the_preview_takes_a_constant_number_of_queries(
 ):
     data = many_rows(5_000)
     with django_assert_num_queries(2):  # the clinic's record numbers, its therapists
-        preview = services_import.patient_import_preview(clinic=clinic, data=data)
+        preview = patient_import.patient_import_preview(clinic=clinic, data=data)
     assert preview.ready and len(preview.rows) == 5_000
 
 
@@ -222,7 +223,7 @@ def test_it_imports_every_row_with_its_therapist(clinic, therapist):
         header=HEADER,
     )
 
-    assert services_import.patient_import(clinic=clinic, data=data) == 2
+    assert patient_import.patient_import(clinic=clinic, data=data) == 2
 
     ana, bo = Patient.objects.order_by("record_number")
     assert (ana.clinic, ana.assigned_therapist, ana.preferred_language) == (clinic, therapist, "en")
@@ -234,7 +235,7 @@ def test_anatomy_unspecified_imports_and_exports(clinic):
     # intake-v1 addition (2026-12-01); any case, as the front desk types it.
     data = csv_bytes("R1,Ana,Lopez,1984-06-30,unspecified,", "R2,Bo,Diaz,1990-06-30,Unspecified,")
 
-    assert services_import.patient_import(clinic=clinic, data=data) == 2
+    assert patient_import.patient_import(clinic=clinic, data=data) == 2
 
     assert set(Patient.objects.values_list("anatomy", flat=True)) == {"unspecified"}
     rows = parse_patient_csv(data, today=TODAY).rows
@@ -251,19 +252,19 @@ def test_a_bad_anatomy_names_the_three_values():
 
 def test_one_bad_row_imports_nothing(clinic):
     data = csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,", "R2,Bo,Diaz,1984-06-30,cat,")
-    with pytest.raises(services_import.ImportRefused) as refused:
-        services_import.patient_import(clinic=clinic, data=data)
+    with pytest.raises(patient_import.ImportRefused) as refused:
+        patient_import.patient_import(clinic=clinic, data=data)
     assert refused.value.preview.errors[0].line == 3
     assert not Patient.objects.exists()
 
 
 def test_it_checks_again_at_import_time(clinic):
     data = csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,", "R2,Bo,Diaz,1984-06-30,penis,")
-    assert services_import.patient_import_preview(clinic=clinic, data=data).ready
+    assert patient_import.patient_import_preview(clinic=clinic, data=data).ready
     PatientFactory(clinic=clinic, record_number="R2")  # a colleague, meanwhile
 
-    with pytest.raises(services_import.ImportRefused) as refused:
-        services_import.patient_import(clinic=clinic, data=data)
+    with pytest.raises(patient_import.ImportRefused) as refused:
+        patient_import.patient_import(clinic=clinic, data=data)
 
     assert refused.value.preview.existing[0].record_number == "R2"
     assert Patient.objects.count() == 1
@@ -271,7 +272,7 @@ def test_it_checks_again_at_import_time(clinic):
 
 def test_a_clash_at_the_database_imports_nothing(clinic, monkeypatch):
     # Two overlapping imports at once: the database's unique constraint has the last word.
-    real_preview = services_import.patient_import_preview
+    real_preview = patient_import.patient_import_preview
 
     def preview_then_race(**kwargs):
         preview = real_preview(**kwargs)
@@ -279,9 +280,9 @@ def test_a_clash_at_the_database_imports_nothing(clinic, monkeypatch):
         return preview
 
     data = csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,", "R2,Bo,Diaz,1984-06-30,penis,")
-    monkeypatch.setattr(services_import, "patient_import_preview", preview_then_race)
-    with pytest.raises(services_import.ImportRefused):
-        services_import.patient_import(clinic=clinic, data=data)
+    monkeypatch.setattr(patient_import, "patient_import_preview", preview_then_race)
+    with pytest.raises(patient_import.ImportRefused):
+        patient_import.patient_import(clinic=clinic, data=data)
     assert not Patient.objects.filter(record_number="R1").exists()
 
 
@@ -293,7 +294,7 @@ def test_five_thousand_rows_import_in_bulk(clinic, therapist, django_assert_max_
     started = time.perf_counter()
     # numbers and therapists, the inserts, and the savepoint of the transaction
     with django_assert_max_num_queries(4 + batches):
-        assert services_import.patient_import(clinic=clinic, data=data) == 5_000
+        assert patient_import.patient_import(clinic=clinic, data=data) == 5_000
     assert time.perf_counter() - started < 10
     assert Patient.objects.filter(clinic=clinic).count() == 5_000
 
@@ -381,11 +382,11 @@ def test_an_import_cannot_run_twice(admin_client_, clinic):
 def test_a_forged_or_foreign_token_reads_nothing(admin_client_, clinic, clinic_admin):
     other_admin = UserFactory()
     MembershipFactory(user=other_admin, clinic=clinic, role=Role.CLINIC_ADMIN)
-    token = services_import.import_upload_store(clinic=clinic, user=other_admin, data=many_rows(1))
+    token = patient_import.import_upload_store(clinic=clinic, user=other_admin, data=many_rows(1))
 
     outside = signing.dumps(
         {"clinic": clinic.pk, "user": clinic_admin.pk, "name": "imports/../../x.csv"},
-        salt=services_import._TOKEN_SALT,
+        salt=patient_import._TOKEN_SALT,
     )
     for bad in (token, token[:-2] + "xx", "nonsense", outside):
         response = admin_client_.get(reverse("patient_import_preview", args=[clinic.pk, bad]))
@@ -396,16 +397,16 @@ def test_a_forged_or_foreign_token_reads_nothing(admin_client_, clinic, clinic_a
 def test_old_uploads_are_swept(clinic, clinic_admin, upload_storage):
     import os
 
-    token = services_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"x")
+    token = patient_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"x")
     (old,) = stored_uploads(upload_storage)
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(old, (two_days_ago, two_days_ago))
 
-    services_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"y")
+    patient_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"y")
 
     assert old not in stored_uploads(upload_storage)
-    with pytest.raises(services_import.UploadGone):
-        services_import.import_upload_read(token=token, clinic=clinic, user=clinic_admin)
+    with pytest.raises(patient_import.UploadGone):
+        patient_import.import_upload_read(token=token, clinic=clinic, user=clinic_admin)
 
 
 def test_a_therapist_of_the_clinic_is_forbidden(therapist_client, clinic):
@@ -415,7 +416,7 @@ def test_a_therapist_of_the_clinic_is_forbidden(therapist_client, clinic):
 
 def test_another_clinic_is_not_found(outsider_client, clinic, clinic_admin):
     assert outsider_client.get(upload_url(clinic)).status_code == 404
-    token = services_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"x")
+    token = patient_import.import_upload_store(clinic=clinic, user=clinic_admin, data=b"x")
     confirm = reverse("patient_import_confirm", args=[clinic.pk, token])
     assert outsider_client.post(confirm).status_code == 404
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from clinic import services_import as services
 from clinic.models import Membership, Patient, Role
+from clinic.services import staff as services
 from tests.factories import AssessmentFactory, MembershipFactory, PatientFactory, UserFactory
 
 NEW_THERAPIST = {

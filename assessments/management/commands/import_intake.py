@@ -7,8 +7,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 
-from assessments.intake import IntakeError, load_intake_file
-from assessments.intake_io import intake_diary, intake_import
+from assessments.intake import IntakeError, intake_diary, load_intake_file
+from assessments.services.intake_import import intake_import
 from clinic.models import Membership, Patient
 
 

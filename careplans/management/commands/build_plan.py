@@ -16,8 +16,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from assessments.intake import IntakeError, load_intake_file
-from assessments.intake_io import intake_diary
+from assessments.intake import IntakeError, intake_diary, load_intake_file
 from careplans import letters, rules
 
 

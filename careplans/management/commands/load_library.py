@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careplans.library import LibraryError, library_install, load_library_entries
+from careplans.library import LibraryError, load_library_entries
+from careplans.services.library import library_install
 from clinic.models import Clinic
 
 

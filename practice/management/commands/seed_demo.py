@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
+from assessments.models import Assessment, Kind, Status
+from careplans.models import CarePlan, PlanStatus, Review
 from clinic.models import Anatomy, Clinic, Membership, Patient, Role
 
 FIRST_NAMES = (
@@ -86,8 +88,6 @@ def seed_patients(*, clinic: Clinic, count: int, seed: int = 2026) -> int:
 def seed_visits(*, clinic: Clinic, count: int, seed: int = 2026, patient_ids=None) -> int:
     """Completed visits with scores over the clinic's patients; a signed-plan-like review
     schedule for one patient in ten, so dashboards have something to show."""
-    from assessments.models import Assessment, Kind, Status
-    from careplans.models import CarePlan, PlanStatus, Review
 
     rng = random.Random(seed)
     ids = list(patient_ids or Patient.objects.filter(clinic=clinic).values_list("id", flat=True))

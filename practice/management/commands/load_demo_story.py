@@ -11,12 +11,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
-from assessments.intake import load_intake_file
-from assessments.intake_io import intake_diary, intake_import
-from assessments.models import Status
+from assessments.intake import intake_diary, load_intake_file
+from assessments.services.intake_import import intake_import
 from careplans import services
+from careplans.services import visit_complete
 from clinic.models import Patient
 
 STORY = Path(settings.BASE_DIR) / "fixtures" / "demo"
@@ -48,9 +47,7 @@ class Command(BaseCommand):
             therapist=therapist,
             events=intake_diary(intake, folder=folder),
         )
-        assessment.status = Status.COMPLETE
-        assessment.completed_at = timezone.now()
-        assessment.save()
+        assessment = visit_complete(assessment=assessment, user=therapist)
         plan = services.careplan_build(assessment=assessment, user=therapist)
         if note:
             services.careplan_update_note(

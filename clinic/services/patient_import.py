@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.conf import global_settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -242,65 +241,3 @@ def import_upload_sweep() -> int:
 
 
 # --- Staff --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def staff_add_therapist(
-    *,
-    clinic: Clinic,
-    username: str,
-    first_name: str,
-    last_name: str,
-    email: str,
-    password: str,
-) -> Membership:
-    user = get_user_model()(
-        username=username, first_name=first_name, last_name=last_name, email=email
-    )
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    membership = Membership(user=user, clinic=clinic, role=Role.THERAPIST)
-    membership.full_clean()
-    membership.save()
-    return membership
-
-
-@transaction.atomic
-def staff_deactivate(*, membership: Membership) -> Membership:
-    # Nothing is deleted: the assessments and plans they wrote stay in the patients'
-    # records, which the clinic keeps reading. Only their own access to the clinic ends.
-    if membership.is_active:
-        membership.is_active = False
-        membership.save(update_fields=["is_active"])
-    return membership
-
-
-@transaction.atomic
-def staff_reactivate(*, membership: Membership) -> Membership:
-    if not membership.is_active:
-        membership.is_active = True
-        membership.save(update_fields=["is_active"])
-    return membership
-
-
-@transaction.atomic
-def staff_reassign_patients(
-    *, clinic: Clinic, from_user: AbstractBaseUser, to_user: AbstractBaseUser
-) -> int:
-    """Give every patient of this clinic assigned to from_user to to_user (archived ones
-    too); their patients in other clinics stay as they are."""
-    if from_user.pk == to_user.pk:
-        raise ValidationError(_("Choose another therapist."))
-    if (
-        not Membership.objects.active()
-        .filter(clinic=clinic, user=to_user, role=Role.THERAPIST)
-        .exists()
-    ):
-        raise ValidationError(
-            _("%(name)s is not an active therapist of this clinic.")
-            % {"name": to_user.get_full_name() or to_user.get_username()}
-        )
-    return Patient.objects.filter(clinic=clinic, assigned_therapist=from_user).update(
-        assigned_therapist=to_user, updated_at=timezone.now()
-    )

@@ -22,13 +22,13 @@ import tempfile
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename, slugify
@@ -39,7 +39,8 @@ from django_tasks.base import TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 from pypdf import PdfReader, PdfWriter
 
-from careplans.models import BatchPrint, CarePlan, PlanStatus, Review
+from careplans.models import BatchPrint, CarePlan
+from careplans.selectors import latest_signed_plans
 from clinic.models import Clinic, Patient
 
 logger = logging.getLogger(__name__)
@@ -62,43 +63,6 @@ FAILURE_REASONS = {
 
 
 # --- Reads: which patients a quick pick selects.
-
-
-def week_end(today: date) -> date:
-    """The Sunday ending the week, as on the dashboard."""
-    return today + timedelta(days=6 - today.weekday())
-
-
-def patients_with_reviews(clinic: Clinic, pick: str, today: date) -> QuerySet[Patient]:
-    """Current patients with an open review due this week ("week") or overdue ("overdue")."""
-    reviews = Review.objects.open().filter(patient__clinic=clinic)
-    if pick == "week":
-        reviews = reviews.filter(due_on__gte=today, due_on__lte=week_end(today))
-    else:
-        reviews = reviews.filter(due_on__lt=today)
-    return Patient.objects.filter(clinic=clinic).active().filter(pk__in=reviews.values("patient"))
-
-
-def latest_signed_plans() -> QuerySet[CarePlan]:
-    """Per patient (OuterRef), the latest signed plan first."""
-    return CarePlan.objects.filter(patient=OuterRef("pk"), status=PlanStatus.SIGNED).order_by(
-        "-signed_at", "-id"
-    )
-
-
-def with_print_info(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    """Annotate what the selection list shows: the plan that would print and the next review."""
-    plans = latest_signed_plans()
-    return patients.annotate(
-        signed_plan_version=Subquery(plans.values("version")[:1]),
-        signed_plan_at=Subquery(plans.values("signed_at")[:1]),
-        next_review_on=Subquery(
-            Review.objects.open()
-            .filter(patient=OuterRef("pk"))
-            .order_by("due_on")
-            .values("due_on")[:1]
-        ),
-    )
 
 
 # --- Writes.

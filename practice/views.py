@@ -77,4 +77,4 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "limit": LIST_LIMIT,
     }
-    return render(request, "clinic/dashboard.html", context)
+    return render(request, "practice/dashboard.html", context)

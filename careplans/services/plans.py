@@ -12,18 +12,19 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.intake_io import assessment_to_intake, diary_events
 from assessments.models import Assessment, Status
-from careplans import reviews, rules
+from assessments.selectors import assessment_to_intake, diary_events
+from careplans import rules
+from careplans.documents import render_pdf
 from careplans.models import (
     CarePlan,
     CarePlanItem,
     Intervention,
     PlanStatus,
-    Review,
     items_from_built,
 )
 from careplans.selectors import plan_safety_warnings, plan_settings
+from careplans.services.reviews import reviews_schedule
 
 # NICE NG210: review during a PFMT programme; the default first review is mid-programme.
 DEFAULT_REVIEW_AFTER_WEEKS = 6
@@ -175,8 +176,6 @@ def careplan_sign(*, plan: CarePlan, user, reason: str = "") -> CarePlan:
     Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
     is signed only with a reason, kept with the warnings it answers.
     """
-    from careplans.documents import render_pdf
-
     plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
     _draft(plan)
     warnings = plan_safety_warnings(plan)
@@ -210,41 +209,6 @@ def careplan_sign(*, plan: CarePlan, user, reason: str = "") -> CarePlan:
     )
     reviews_schedule(plan=plan)
     return plan
-
-
-# A review visit a little before its due date still counts as that review.
-REVIEW_EARLY_DAYS = 14
-
-
-def reviews_schedule(*, plan: CarePlan) -> list[Review]:
-    """The reviews a newly signed plan calls for; older plans' open reviews give way."""
-    Review.objects.open().filter(patient=plan.patient).update(
-        closed_at=timezone.now(), closed_reason=Review.Closed.SUPERSEDED
-    )
-    items = plan.items.filter(removed=False).values("code", "phase", "dosing")
-    due = reviews.reviews_for_plan(
-        items, signed_on=timezone.localdate(plan.signed_at), planned_on=plan.next_review_on
-    )
-    return Review.objects.bulk_create(
-        Review(patient=plan.patient, plan=plan, reason=r.reason, due_on=r.due_on) for r in due
-    )
-
-
-@transaction.atomic
-def reviews_close_for_visit(*, assessment: Assessment) -> int:
-    """A completed review visit closes the reviews due by then."""
-    return (
-        Review.objects.open()
-        .filter(
-            patient=assessment.patient,
-            due_on__lte=assessment.assessed_on + timedelta(days=REVIEW_EARLY_DAYS),
-        )
-        .update(
-            closed_at=timezone.now(),
-            closed_reason=Review.Closed.DONE,
-            closed_by_assessment=assessment,
-        )
-    )
 
 
 @transaction.atomic

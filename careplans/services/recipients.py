@@ -1,45 +1,15 @@
-"""The clinic's directory of letter recipients (clinical reference, section 9): who a
-referral letter to each kind of service is addressed to.
-
-Clinic admins keep it; the letters code reads it through ``default_recipient``. Entries
-are never deleted: ``is_active=False`` takes one out of use and keeps it for the record.
-"""
+"""Writes for the letter-recipient directory; entries are never deleted."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
 
 from careplans.models import Recipient
 from clinic.models import Clinic
 
 EDITABLE_FIELDS: tuple[str, ...] = ("kind", "name", "address", "is_active")
-
-
-# --- Reads ----------------------------------------------------------------------------------
-
-
-def recipients_for_clinic(
-    *, clinic_id: int, kind: str | None = None, active_only: bool = True
-) -> QuerySet[Recipient]:
-    """A clinic's recipients, by kind then name; only those in use unless told otherwise."""
-    recipients = Recipient.objects.filter(clinic_id=clinic_id)
-    if kind is not None:
-        recipients = recipients.filter(kind=kind)
-    if active_only:
-        recipients = recipients.filter(is_active=True)
-    return recipients.order_by("kind", "name", "id")
-
-
-def default_recipient(*, clinic_id: int, kind: str) -> Recipient | None:
-    """The recipient a new letter to this kind of service is addressed to: the first one
-    in use, by name; ``None`` when the clinic has none."""
-    return recipients_for_clinic(clinic_id=clinic_id, kind=kind).first()
-
-
-# --- Writes ---------------------------------------------------------------------------------
 
 
 def _tidy(fields: dict[str, Any]) -> dict[str, Any]:

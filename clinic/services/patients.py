@@ -43,12 +43,3 @@ def patient_restore(*, patient: Patient) -> Patient:
         patient.archived_at = None
         patient.save(update_fields=["archived_at", "updated_at"])
     return patient
-
-
-@transaction.atomic
-def clinic_update_settings(*, clinic: Clinic, **fields: Any) -> Clinic:
-    for name, value in fields.items():
-        setattr(clinic, name, value)
-    clinic.full_clean()
-    clinic.save(update_fields=list(fields))
-    return clinic
