@@ -62,6 +62,7 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # docs/clinical-rules.md is written from the rules; a test fails when it is out of date.
 docs: install
