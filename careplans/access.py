@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from careplans.models import CarePlan, CarePlanItem, Recipient
+from careplans.models import BatchPrint, CarePlan, CarePlanItem, Recipient
 from clinic.access import clinic_for_admin, memberships_for
 
 
@@ -35,3 +35,18 @@ def recipient_for_admin(request: HttpRequest, clinic_id: int, recipient_id: int)
         return Recipient.objects.select_related("clinic").get(pk=recipient_id, clinic=clinic)
     except Recipient.DoesNotExist:
         raise Http404(_("No such letter recipient.")) from None
+
+
+def batch_for_admin(request: HttpRequest, batch_id: int) -> BatchPrint:
+    """A batch print of a clinic the user administers; another clinic's is a 404."""
+    clinic_ids = [m.clinic_id for m in memberships_for(request)]
+    try:
+        batch = (
+            BatchPrint.objects.in_clinics(clinic_ids)
+            .select_related("clinic", "requested_by")
+            .get(pk=batch_id)
+        )
+    except BatchPrint.DoesNotExist:
+        raise Http404(_("No such batch.")) from None
+    clinic_for_admin(request, batch.clinic_id)
+    return batch

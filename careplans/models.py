@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from assessments.red_flags import referral_urgency
+from careplans.reviews import week_end
 from careplans.rules import BuiltPlan
 from clinic.models import Clinic, Patient
 
@@ -252,6 +255,12 @@ class ReviewQuerySet(models.QuerySet["Review"]):
 
     def in_clinics(self, clinic_ids: list[int]) -> ReviewQuerySet:
         return self.filter(patient__clinic_id__in=clinic_ids)
+
+    def due_this_week(self, today: date) -> ReviewQuerySet:
+        return self.filter(due_on__gte=today, due_on__lte=week_end(today))
+
+    def overdue(self, today: date) -> ReviewQuerySet:
+        return self.filter(due_on__lt=today)
 
 
 class Review(models.Model):

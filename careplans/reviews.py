@@ -23,6 +23,11 @@ OAB_MEDICATION_REVIEW_WEEKS = 4  # NICE NG123; AUA/SUFU OAB 2024
 PFMT_DEFAULT_WEEKS = 12  # NICE NG123: at least 3 months
 
 
+def week_end(today: date) -> date:
+    """The Sunday ending the week: "due this week" on the dashboard and in batch printing."""
+    return today + timedelta(days=6 - today.weekday())
+
+
 @dataclass(frozen=True)
 class DueReview:
     reason: str

@@ -4,13 +4,14 @@ of a plan with its intake (clinical reference, section 3 rule 5)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from assessments.selectors import assessment_to_intake
 from careplans import rules
 from careplans.models import CarePlan, CarePlanItem, PlanStatus, Recipient, Review
+from careplans.reviews import week_end  # noqa: F401  (re-exported for the batch pages)
 from clinic.models import Clinic, Patient
 
 
@@ -54,18 +55,10 @@ def plan_safety_warnings(
 # --- Reviews due, for the dashboard and batch printing.
 
 
-def week_end(today: date) -> date:
-    """The Sunday ending the week, as on the dashboard."""
-    return today + timedelta(days=6 - today.weekday())
-
-
 def patients_with_reviews(clinic: Clinic, pick: str, today: date) -> QuerySet[Patient]:
     """Current patients with an open review due this week ("week") or overdue ("overdue")."""
     reviews = Review.objects.open().filter(patient__clinic=clinic)
-    if pick == "week":
-        reviews = reviews.filter(due_on__gte=today, due_on__lte=week_end(today))
-    else:
-        reviews = reviews.filter(due_on__lt=today)
+    reviews = reviews.due_this_week(today) if pick == "week" else reviews.overdue(today)
     return Patient.objects.filter(clinic=clinic).active().filter(pk__in=reviews.values("patient"))
 
 

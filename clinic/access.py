@@ -5,6 +5,8 @@ Another clinic's record is a 404, never a 403: a 403 would confirm that it exist
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -52,14 +54,26 @@ def require_role(request: HttpRequest, patient: Patient, *roles: str) -> None:
         raise PermissionDenied(_("Your role in this clinic does not allow this."))
 
 
-def log_access(request: HttpRequest, patient: Patient, what: str) -> None:
-    """Record that the user opened this patient's record; once per request."""
+def log_access(
+    request: HttpRequest,
+    patient: Patient | None,
+    what: str,
+    *,
+    patient_ids: Iterable[int] = (),
+) -> None:
+    """Record that the user opened this patient's record, once per request; or, for one
+    file holding many patients' records (``patient_ids``), one row for each. Every audit
+    row is written here."""
+    path = request.get_full_path()[:500]
+    if patient is None:
+        AccessLog.objects.bulk_create(
+            AccessLog(user=request.user, patient_id=pk, what=what, path=path) for pk in patient_ids
+        )
+        return
     if getattr(request, "_floorplan_access_logged", False):
         return
     request._floorplan_access_logged = True
-    AccessLog.objects.create(
-        user=request.user, patient=patient, what=what, path=request.get_full_path()[:500]
-    )
+    AccessLog.objects.create(user=request.user, patient=patient, what=what, path=path)
 
 
 def clinic_for_admin(request: HttpRequest, clinic_id: int) -> Clinic:

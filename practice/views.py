@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Status
 from careplans.models import CarePlan, PlanStatus, Review
+from careplans.reviews import week_end as reviews_week_end
 from clinic.access import memberships_for
 from clinic.models import Patient, Role
 
@@ -25,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     is_admin = bool(admin_clinics)
     clinic_ids = admin_clinics or [m.clinic_id for m in memberships]
     today = timezone.localdate()
-    week_end = today + timedelta(days=6 - today.weekday())
+    week_end = reviews_week_end(today)
 
     patients = Patient.objects.in_clinics(clinic_ids).active()
     reviews = Review.objects.open().in_clinics(clinic_ids).select_related("patient")
@@ -48,8 +47,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     ]
     if None in counts:
         caseload.append({"therapist": None, "patients": counts[None]})
-    due_this_week = reviews.filter(due_on__gte=today, due_on__lte=week_end)
-    overdue = reviews.filter(due_on__lt=today)
+    due_this_week = reviews.due_this_week(today)
+    overdue = reviews.overdue(today)
     drafts = plans.filter(status=PlanStatus.DRAFT)
     context = {
         "is_admin": is_admin,

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -20,40 +20,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 
 from careplans import selectors
+from careplans.access import batch_for_admin
 from careplans.forms_batch import PICKS, BatchFilterForm, BatchSelectForm, list_query
 from careplans.models import BatchPrint
 from careplans.services import batch as batches
-from clinic.access import memberships_for
-from clinic.models import AccessLog, Clinic, Patient, Role
+from clinic.access import clinic_for_admin, log_access
+from clinic.models import Clinic, Patient
 
 # The selection page shows how many patients are selected and this many of their names.
 PREVIEW = 8
 # A queued batch still waiting after this long: say that the worker may not be running.
 WAITING_HINT_AFTER_SECONDS = 20
-
-
-def _clinic_for_batch(request: HttpRequest, clinic_id: int) -> Clinic:
-    """A clinic the user administers. Its other members get a 403, anyone else a 404."""
-    for membership in memberships_for(request):
-        if membership.clinic_id == clinic_id:
-            if membership.role != Role.CLINIC_ADMIN:
-                raise PermissionDenied(_("Only a clinic admin prints batches of plans."))
-            return membership.clinic
-    raise Http404(_("No such clinic."))
-
-
-def _batch_for_admin(request: HttpRequest, batch_id: int) -> BatchPrint:
-    clinic_ids = [m.clinic_id for m in memberships_for(request)]
-    try:
-        batch = (
-            BatchPrint.objects.in_clinics(clinic_ids)
-            .select_related("clinic", "requested_by")
-            .get(pk=batch_id)
-        )
-    except BatchPrint.DoesNotExist:
-        raise Http404(_("No such batch.")) from None
-    _clinic_for_batch(request, batch.clinic_id)
-    return batch
 
 
 # --- The selection, kept in the session per clinic while the admin pages and searches.
@@ -80,7 +57,7 @@ def _listed(clinic: Clinic, pick: str, q: str) -> QuerySet[Patient]:
 
 
 def batch_print_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
-    clinic = _clinic_for_batch(request, clinic_id)
+    clinic = clinic_for_admin(request, clinic_id)
     filters = BatchFilterForm(request.GET)
     pick, q = ("", "")
     if filters.is_valid():
@@ -234,7 +211,7 @@ def _status(batch: BatchPrint) -> dict[str, Any]:
 
 @never_cache
 def batch_print_status(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = batches.batch_print_refresh(_batch_for_admin(request, batch_id))
+    batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
     return render(
         request, "careplans/batch_status.html", {"batch": batch, "status": _status(batch)}
     )
@@ -242,21 +219,20 @@ def batch_print_status(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @never_cache
 def batch_print_status_json(request: HttpRequest, batch_id: int) -> JsonResponse:
-    batch = batches.batch_print_refresh(_batch_for_admin(request, batch_id))
+    batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
     return JsonResponse(_status(batch))
 
 
 def batch_print_download(request: HttpRequest, batch_id: int) -> FileResponse:
-    batch = _batch_for_admin(request, batch_id)
+    batch = batch_for_admin(request, batch_id)
     if batch.status != BatchPrint.Status.FINISHED or not batch.output:
         raise Http404(_("This batch has no file to download."))
     left_out = {failure["patient_id"] for failure in batch.failures}
-    what = _("Downloaded a batch of signed care plans")
-    path = request.get_full_path()[:500]
-    AccessLog.objects.bulk_create(
-        AccessLog(user=request.user, patient_id=patient_id, what=what, path=path)
-        for patient_id in batch.patient_ids
-        if patient_id not in left_out
+    log_access(
+        request,
+        None,
+        _("Downloaded a batch of signed care plans"),
+        patient_ids=[pk for pk in batch.patient_ids if pk not in left_out],
     )
     name = slugify(f"care plans {batch.clinic.name} {timezone.localdate(batch.created_at)}")
     return FileResponse(

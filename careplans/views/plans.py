@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -72,21 +76,30 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     )
 
 
-def _locked(request: HttpRequest, plan) -> HttpResponse:
-    messages.error(request, _("This plan is signed and cannot change: make a new version."))
-    return _back(plan)
+def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed plan never changes: a write refused with PlanLocked (rolled back in its
+    transaction) says so and goes back to the plan."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, plan_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, plan_id, *args, **kwargs)
+        except services.PlanLocked:
+            messages.error(request, _("This plan is signed and cannot change: make a new version."))
+            return redirect("plan_detail", plan_id=plan_id)
+
+    return wrapper
 
 
 @require_POST
+@edits_a_draft
 def plan_item_remove(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
     form = RemoveItemForm(request.POST)
+    form.is_valid()
     try:
-        form.is_valid()
         services.careplan_item_remove(item=item, reason=form.cleaned_data.get("reason", ""))
-    except services.PlanLocked:
-        return _locked(request, plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -95,63 +108,54 @@ def plan_item_remove(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
 
 
 @require_POST
+@edits_a_draft
 def plan_item_restore(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
-    item = plan_item_for_user(request, plan, item_id)
-    try:
-        services.careplan_item_restore(item=item)
-    except services.PlanLocked:
-        return _locked(request, plan)
+    services.careplan_item_restore(item=plan_item_for_user(request, plan, item_id))
     return _back(plan)
 
 
 @require_POST
+@edits_a_draft
 def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
     form = ItemForm(request.POST, dosing=item.dosing, prefix=f"i{item.pk}")
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            services.careplan_item_update(
+                item=item,
+                phase=form.cleaned_data["phase"],
+                dosing=form.dosing(),
+                reason=form.cleaned_data.get("phase_reason", ""),
+            )
+        except ValidationError as error:
+            problems = " ".join(error.messages)
+        else:
+            messages.success(request, _("Saved: %(title)s.") % {"title": item.title})
+            return _back(plan)
+    else:
         problems = "; ".join(
             f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()
         )
-        messages.error(
-            request,
-            _("%(title)s was not changed: %(problems)s")
-            % {"title": item.title, "problems": problems},
-        )
-        return _back(plan)
-    try:
-        services.careplan_item_update(
-            item=item,
-            phase=form.cleaned_data["phase"],
-            dosing=form.dosing(),
-            reason=form.cleaned_data.get("phase_reason", ""),
-        )
-    except services.PlanLocked:
-        return _locked(request, plan)
-    except ValidationError as error:
-        messages.error(
-            request,
-            _("%(title)s was not changed: %(problems)s")
-            % {"title": item.title, "problems": " ".join(error.messages)},
-        )
-        return _back(plan)
-    messages.success(request, _("Saved: %(title)s.") % {"title": item.title})
+    messages.error(
+        request,
+        _("%(title)s was not changed: %(problems)s") % {"title": item.title, "problems": problems},
+    )
     return _back(plan)
 
 
 @require_POST
+@edits_a_draft
 def plan_item_move(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
-    try:
-        services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
-    except services.PlanLocked:
-        return _locked(request, plan)
+    services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
     return _back(plan)
 
 
 @require_POST
+@edits_a_draft
 def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = AddItemForm(
@@ -162,34 +166,30 @@ def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an intervention from the library to add."))
         return _back(plan)
-    try:
-        services.careplan_item_add(
-            plan=plan,
-            intervention=form.cleaned_data["intervention"],
-            phase=form.cleaned_data["phase"],
-            rationale=form.cleaned_data["rationale"],
-        )
-    except services.PlanLocked:
-        return _locked(request, plan)
+    services.careplan_item_add(
+        plan=plan,
+        intervention=form.cleaned_data["intervention"],
+        phase=form.cleaned_data["phase"],
+        rationale=form.cleaned_data["rationale"],
+    )
     return _back(plan)
 
 
 @require_POST
+@edits_a_draft
 def plan_note(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = PlanNoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check the note and the review date."))
         return _back(plan)
-    try:
-        services.careplan_update_note(plan=plan, **form.cleaned_data)
-    except services.PlanLocked:
-        return _locked(request, plan)
+    services.careplan_update_note(plan=plan, **form.cleaned_data)
     messages.success(request, _("Note saved."))
     return _back(plan)
 
 
 @require_POST
+@edits_a_draft
 def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = SignForm(request.POST)
@@ -198,8 +198,6 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
         services.careplan_sign(
             plan=plan, user=request.user, reason=form.cleaned_data.get("reason", "")
         )
-    except services.PlanLocked:
-        return _locked(request, plan)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(plan)
