@@ -15,16 +15,22 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from html import escape
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import matplotlib
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib import dates as mdates
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from assessments.diary import URGENCY_EPISODE_MIN, DiaryDay, DiaryEvent
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # Headless: the figures below need no backend, and no import of pyplot may open a GUI.
 matplotlib.use("Agg")
@@ -38,7 +44,21 @@ DRINK = "#56B4E9"  # sky blue
 NIGHT = "#4D4D4D"
 INK = "#1A1A1A"
 GRID = "#D9D9D9"
-_UNRECORDED = {"facecolor": "white", "edgecolor": "#B3B3B3", "hatch": "//", "linewidth": 0}
+
+
+class _PatchStyle(TypedDict):
+    facecolor: str
+    edgecolor: str
+    hatch: str
+    linewidth: float
+
+
+_UNRECORDED: _PatchStyle = {
+    "facecolor": "white",
+    "edgecolor": "#B3B3B3",
+    "hatch": "//",
+    "linewidth": 0,
+}
 
 TICK_PT = 13
 LABEL_PT = 14
@@ -48,7 +68,7 @@ BAR_MINUTES = 16
 # Matplotlib is not thread-safe (rcParams are process-wide, and so are its caches): one
 # chart at a time, with the SVG options applied only while it is saved.
 _LOCK = threading.Lock()
-_SVG_RC = {"svg.fonttype": "none", "svg.hashsalt": "floorplan-diary-chart"}
+_SVG_RC: dict[RcKeyType, Any] = {"svg.fonttype": "none", "svg.hashsalt": "floorplan-diary-chart"}
 _NO_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 # Presentation attributes matplotlib writes as CSS declarations; all are SVG attributes.
@@ -83,7 +103,7 @@ def _is_urgent(event: DiaryEvent) -> bool:
 
 
 def _x(time: datetime) -> float:
-    return float(mdates.date2num(time))
+    return float(mdates.date2num(time))  # type: ignore[no-untyped-call]  # untyped in matplotlib
 
 
 def day_title(day: DiaryDay) -> str:
@@ -208,9 +228,11 @@ def _draw(day: DiaryDay, title: str) -> Figure:
         ax.spines[["top", "right"]].set_visible(False)
     leaks_ax.grid(False)
     # Diary times are naive wall-clock times; date2num reads them as UTC, so must these.
-    locator = mdates.AutoDateLocator(minticks=5, maxticks=13, tz=UTC)
+    # (AutoDateLocator and DateFormatter are untyped in matplotlib.)
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=13, tz=UTC)  # type: ignore[no-untyped-call]
     drinks_ax.xaxis.set_major_locator(locator)
-    drinks_ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M", tz=UTC))
+    formatter = mdates.DateFormatter("%H:%M", tz=UTC)  # type: ignore[no-untyped-call]
+    drinks_ax.xaxis.set_major_formatter(formatter)
     figure.align_ylabels([voids_ax, drinks_ax])
 
     figure.suptitle(title, fontsize=TITLE_PT, fontweight="bold", parse_math=False)
@@ -224,7 +246,7 @@ def _draw(day: DiaryDay, title: str) -> Figure:
     return figure
 
 
-def _say_none(ax, text: str) -> None:
+def _say_none(ax: Axes, text: str) -> None:
     """An empty lane says so: nothing recorded is not the same as a missing chart."""
     ax.text(
         0.5,
@@ -240,7 +262,7 @@ def _say_none(ax, text: str) -> None:
     )
 
 
-def _legend_handles(*, unmeasured: bool, unrecorded: bool) -> list:
+def _legend_handles(*, unmeasured: bool, unrecorded: bool) -> list[Artist]:
     def marker(label: str, shape: str, face: str, edge: str, size: float = 12) -> Line2D:
         return Line2D(
             [],
@@ -254,7 +276,7 @@ def _legend_handles(*, unmeasured: bool, unrecorded: bool) -> list:
             label=label,
         )
 
-    handles = [
+    handles: list[Artist] = [
         Patch(facecolor=VOID, edgecolor=INK, label=_("Void")),
         Patch(facecolor=URGENT, edgecolor=INK, hatch="//", label=_("Void, urgency 3–4")),
         marker(_("Leak"), "v", LEAK, LEAK),

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
 
+from clinic.csv_rows import StrictRows, UnreadableLine
 from clinic.i18n import gettext as _
 
 EVENT_TYPES: tuple[str, ...] = ("rise", "bed", "void", "drink", "leak")
@@ -179,6 +180,19 @@ def _check_header(line: int, header: list[str]) -> list[RowError]:
     return errors
 
 
+def _unreadable(broken: UnreadableLine) -> RowError:
+    if broken.cell_too_long:
+        message = _("Line %(line)d: a field is longer than %(limit)d characters.")
+        values: dict[str, object] = {"line": broken.line, "limit": MAX_FIELD_CHARS}
+    else:
+        message = _(
+            "Line %(line)d: the file cannot be read as CSV from here on (%(problem)s); "
+            "check the quotes."
+        )
+        values = {"line": broken.line, "problem": broken.problem}
+    return RowError(broken.line, "", message % values)
+
+
 def decode_diary_file(data: bytes) -> str:
     """A diary file's bytes as text; read at most MAX_FILE_BYTES + 1 so nothing is cut off
     unnoticed. Raises DiaryError saying why the file cannot be read."""
@@ -198,57 +212,39 @@ def parse_diary_csv(text: str) -> list[DiaryEvent]:
     A header with no rows is a diary with no events. Blank lines are skipped; trailing
     empty cells (spreadsheets add them) are allowed.
     """
-    # strict: a stray or unclosed quote is an error, not a note that swallows the file.
-    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), strict=True)
     errors: list[RowError] = []
     events: list[DiaryEvent] = []
     header: list[str] | None = None
     rows = 0
-    while True:
-        line = reader.line_num + 1  # where the next record starts
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            if str(error).startswith("field larger than field limit"):
-                message = _("Line %(line)d: a field is longer than %(limit)d characters.")
-                values = {"line": line, "limit": MAX_FIELD_CHARS}
-            else:
-                message = _(
-                    "Line %(line)d: the file cannot be read as CSV from here on (%(problem)s); "
-                    "check the quotes."
-                )
-                values = {"line": line, "problem": str(error)}
-            errors.append(RowError(line, "", message % values))
-            break
-        cells = [cell.strip() for cell in record]
-        if not any(cells):
-            continue
-        if header is None:
-            header = [cell.lower() for cell in cells]
-            header_errors = _check_header(line, header)
-            if header_errors:
-                raise DiaryError(header_errors)
-            continue
-        rows += 1
-        if rows > MAX_ROWS:
-            errors.append(_too_many_rows(line))
-            break
-        fields: dict[str, str] = {}
-        for position, cell in enumerate(cells):
-            name = header[position] if position < len(header) else ""
-            if name:
-                fields[name] = cell
-            elif cell:
-                message = _(
-                    "Line %(line)d: unexpected value '%(value)s' outside the columns %(columns)s."
-                )
-                values = {"line": line, "value": _shown(cell), "columns": _COLUMN_LIST}
-                errors.append(RowError(line, "", message % values))
-        event = _parse_row(line, fields, errors)
-        if event is not None:
-            events.append(event)
+    try:
+        for line, cells in StrictRows(text.removeprefix("\ufeff")):
+            if header is None:
+                header = [cell.lower() for cell in cells]
+                header_errors = _check_header(line, header)
+                if header_errors:
+                    raise DiaryError(header_errors)
+                continue
+            rows += 1
+            if rows > MAX_ROWS:
+                errors.append(_too_many_rows(line))
+                break
+            fields: dict[str, str] = {}
+            for position, cell in enumerate(cells):
+                name = header[position] if position < len(header) else ""
+                if name:
+                    fields[name] = cell
+                elif cell:
+                    message = _(
+                        "Line %(line)d: unexpected value '%(value)s' outside the columns "
+                        "%(columns)s."
+                    )
+                    values = {"line": line, "value": _shown(cell), "columns": _COLUMN_LIST}
+                    errors.append(RowError(line, "", message % values))
+            event = _parse_row(line, fields, errors)
+            if event is not None:
+                events.append(event)
+    except UnreadableLine as broken:
+        errors.append(_unreadable(broken))
     if header is None and not errors:
         message = _(
             "Line 1: the file is empty; expected a header row with the columns %(columns)s."
@@ -350,6 +346,11 @@ def _volumes(voids: Sequence[DiaryEvent]) -> list[int] | None:
     return None if None in volumes else [v for v in volumes if v is not None]
 
 
+def _first_morning_void(voids: list[DiaryEvent], bed: datetime | None) -> DiaryEvent | None:
+    """The first void at or after rise, and not after bed (diary-v1)."""
+    return next((v for v in voids if bed is None or v.time <= bed), None)
+
+
 def diary_days(events: Sequence[DiaryEvent]) -> list[DiaryDay]:
     """One DiaryDay per rise, in time order; events before the first rise belong to none."""
     ordered = sorted(events, key=lambda e: e.time)  # stable: ties keep their given order
@@ -362,10 +363,7 @@ def diary_days(events: Sequence[DiaryEvent]) -> list[DiaryDay]:
     beds = [max((e.time for e in span if e.event == "bed"), default=None) for span in spans]
     # The FMV is the first void at or after rise; one after bed is a night void, never an
     # FMV (else a day without daytime voids would count it in the NUV but not the 24 h).
-    fmvs = [
-        next((v for v in voids[k] if beds[k] is None or v.time <= beds[k]), None)
-        for k in range(len(rises))
-    ]
+    fmvs = [_first_morning_void(voids[k], beds[k]) for k in range(len(rises))]
 
     days = []
     for k, rise in enumerate(rises):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,9 @@ from assessments.findings import (
     column,
 )
 from assessments.models import RED_FLAG_LABELS, TRIGGER_LABELS, Assessment
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NOT_ASSESSED = _("Not assessed")
 
@@ -52,18 +55,18 @@ FORM_WORDING = {
 class NullBooleanChoice(forms.NullBooleanSelect):
     """Not assessed / Yes / No: an unanswered question is not a "no"."""
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.choices = (("unknown", NOT_ASSESSED), ("true", _("Yes")), ("false", _("No")))
 
 
-def _null_boolean(label, help_text="") -> forms.NullBooleanField:
+def _null_boolean(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.NullBooleanField:
     return forms.NullBooleanField(
         label=label, required=False, help_text=help_text, widget=NullBooleanChoice
     )
 
 
-class AssessmentForm(forms.ModelForm):
+class AssessmentForm(forms.ModelForm[Assessment]):
     effort_leaks = _null_boolean(_("Leaks on effort"))
     stress_leak_triggers = forms.MultipleChoiceField(
         label=_("Leaks on"),
@@ -95,7 +98,7 @@ class AssessmentForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.NullBooleanField) and name not in (
@@ -104,7 +107,9 @@ class AssessmentForm(forms.ModelForm):
             ):
                 field.widget = NullBooleanChoice()
             elif isinstance(field, forms.TypedChoiceField) and name != "kind":
-                field.choices = [("", NOT_ASSESSED), *field.choices[1:]]
+                # A model field's choices, already a list: the blank first, then the rest.
+                choices = cast("list[tuple[str, StrOrPromise]]", field.choices)
+                field.choices = [("", NOT_ASSESSED), *choices[1:]]
         for name, (label, help_text) in FORM_WORDING.items():
             self.fields[name].label = label
             self.fields[name].help_text = help_text
@@ -125,7 +130,8 @@ class AssessmentForm(forms.ModelForm):
         return value if isinstance(value, dict) else {}
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         effort = cleaned.get("effort_leaks")
         triggers = cleaned.get("stress_leak_triggers") or []
         if effort is True and not triggers:
@@ -151,7 +157,7 @@ class AssessmentForm(forms.ModelForm):
 
     def finding_values(self) -> dict[str, Any]:
         """What the service saves: every model field of the form."""
-        names = [*self._meta.fields, "stress_leak_triggers", "red_flags"]
+        names = [*cast("list[str]", self._meta.fields), "stress_leak_triggers", "red_flags"]
         return {name: self.cleaned_data.get(name) for name in names}
 
     def sections(self) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -57,7 +58,7 @@ class DiaryRowForm(forms.Form):
         label=_("Note"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
 
-    def __init__(self, *args, day: date | None = None, **kwargs) -> None:
+    def __init__(self, *args: Any, day: date | None = None, **kwargs: Any) -> None:
         if day is not None:
             # The date is typed once; the next row needs only its clock time.
             kwargs.setdefault("initial", {})["time"] = f"{day.isoformat()} "
@@ -68,8 +69,9 @@ class DiaryRowForm(forms.Form):
         name = next((n for n in self.fields if n in self.errors), "time")
         self.fields[name].widget.attrs["autofocus"] = True
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         row = {column: cleaned.get(column, "") for column in diary.CSV_COLUMNS}
         try:
             (self.diary_event,) = diary.parse_diary_rows([row])

@@ -160,7 +160,8 @@ class QuestionnairesForm(forms.Form):
     # --- Validation ---------------------------------------------------------------------
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         answers: dict[str, Any] = {}
         pfdi = self._complete(
             "pfdi20",
@@ -218,7 +219,7 @@ class QuestionnairesForm(forms.Form):
         """
         if self.cleaned_data.get(f"discard_{code}"):
             return None
-        values = {name: self.cleaned_data.get(name) for name in items.values()}
+        values: dict[str, Any] = {name: self.cleaned_data.get(name) for name in items.values()}
         typed = [name for name, value in values.items() if value is not None]
         if not typed and not any(name in self.errors for name in items.values()):
             return None

@@ -11,13 +11,14 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.protocols import Validator as SchemaValidator
 from jsonschema.validators import extend
 
 from assessments import diary
@@ -62,7 +63,8 @@ def _is_number(checker: object, value: object) -> bool:
     return _is_integer(checker, value) or (isinstance(value, float) and math.isfinite(value))
 
 
-Validator = extend(
+# extend() is untyped in types-jsonschema; the class it makes is a jsonschema Validator.
+Validator: type[SchemaValidator] = extend(  # type: ignore[no-untyped-call]
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
         {"integer": _is_integer, "number": _is_number}
@@ -78,7 +80,7 @@ def intake_errors(data: object) -> list[FieldError]:
     return sorted_errors(errors)
 
 
-def validate_intake(data: object) -> dict:
+def validate_intake(data: object) -> dict[str, Any]:
     errors = intake_errors(data)
     if errors:
         raise IntakeError(errors)
@@ -86,7 +88,7 @@ def validate_intake(data: object) -> dict:
     return data
 
 
-def load_intake_text(text: str | bytes) -> dict:
+def load_intake_text(text: str | bytes) -> dict[str, Any]:
     if isinstance(text, bytes):
         if len(text) > MAX_BYTES:
             raise _file_error(_("is larger than the 1 MB limit for an intake file"))
@@ -130,7 +132,7 @@ def load_intake_text(text: str | bytes) -> dict:
     return validate_intake(data)
 
 
-def load_intake_file(path: Path) -> tuple[dict, Path]:
+def load_intake_file(path: Path) -> tuple[dict[str, Any], Path]:
     """The intake, and the folder a `diary` path is relative to."""
     path = Path(path)
     try:
@@ -144,7 +146,7 @@ def load_intake_file(path: Path) -> tuple[dict, Path]:
     return load_intake_text(raw), path.absolute().parent
 
 
-def _cross_field_errors(data: dict) -> list[FieldError]:
+def _cross_field_errors(data: dict[str, Any]) -> list[FieldError]:
     errors = []
     hormonal = data.get("hormonal")
     if isinstance(hormonal, dict) and "weeks_postpartum" in hormonal:
@@ -179,7 +181,7 @@ def _cross_field_errors(data: dict) -> list[FieldError]:
 _MISSING = object()
 
 
-def _found_field(name: str, section: dict, key: str) -> str:
+def _found_field(name: str, section: dict[str, Any], key: str) -> str:
     if key not in section:
         return _("%(field)s missing") % {"field": name}
     return f"{name} {_describe(section[key])}"
@@ -188,9 +190,11 @@ def _found_field(name: str, section: dict, key: str) -> str:
 # --- jsonschema errors -> our messages -----------------------------------------------------
 
 
-def schema_errors(validator: Any, data: object, root: str) -> list[FieldError]:
+def schema_errors(validator: SchemaValidator, data: object, root: str) -> list[FieldError]:
     try:
-        return list(dict.fromkeys(_translate_all(validator.iter_errors(data), root)))
+        # Any object: what is wrong with it is the schema's to say (the stubs want JSON).
+        found = validator.iter_errors(data)  # type: ignore[arg-type]
+        return list(dict.fromkeys(_translate_all(found, root)))
     except RecursionError:
         return [FieldError(root, _("is nested too deeply"))]
 
@@ -208,20 +212,22 @@ def _translate(error: ValidationError, root: str) -> Iterator[FieldError]:
     field = _field(path, root)
 
     if keyword == "required":
-        for name in error.validator_value:
+        # Set on every error iter_errors yields: "required" holds the list of names.
+        for name in cast("list[str]", error.validator_value):
             if isinstance(value, dict) and name not in value:
                 yield FieldError(_field([*path, name], root), _("is required"))
         return
     if keyword == "additionalProperties":
         known = list(schema.get("properties", {}))
-        for name in value:
+        # additionalProperties fails only on an object.
+        for name in cast("dict[str, Any]", value):
             if name not in known:
                 yield FieldError(_field([*path, name], root), _unknown_field_message(name, known))
         return
     yield FieldError(field, _message(keyword, schema, value, error))
 
 
-def _message(keyword: Any, schema: dict, value: Any, error: ValidationError) -> str:
+def _message(keyword: object, schema: dict[str, Any], value: Any, error: ValidationError) -> str:
     found = _describe(value)
     if "enum" in schema and keyword in ("enum", "type"):
         return _("must be one of: %(choices)s; found %(found)s") % {
@@ -260,7 +266,7 @@ def _message(keyword: Any, schema: dict, value: Any, error: ValidationError) -> 
     return error.message  # a keyword our schemas don't use yet
 
 
-def _number_message(schema: dict, found: str) -> str:
+def _number_message(schema: dict[str, Any], found: str) -> str:
     whole = schema["type"] == "integer"
     bounds = {"min": schema.get("minimum"), "max": schema.get("maximum"), "found": found}
     if bounds["min"] is not None and bounds["max"] is not None:
@@ -276,7 +282,7 @@ def _number_message(schema: dict, found: str) -> str:
     return _("must be a number, found %(found)s") % bounds
 
 
-def _count_message(schema: dict, value: list) -> str:
+def _count_message(schema: dict[str, Any], value: list[object]) -> str:
     low, high = schema.get("minItems"), schema.get("maxItems")
     counts = {"min": low, "max": high, "count": len(value)}
     if low is not None and low == high:
@@ -360,7 +366,7 @@ def _plain(value: object) -> str:
     return value if isinstance(value, str) else _describe(value)
 
 
-def _first_repeat(values: list) -> object:
+def _first_repeat(values: list[object]) -> object:
     seen: set[tuple[type, object]] = set()
     for value in values:
         if isinstance(value, str | int | float | bool):
@@ -374,7 +380,7 @@ def _first_repeat(values: list) -> object:
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _field(path: list, root: str) -> str:
+def _field(path: Sequence[object], root: str) -> str:
     parts = []
     for part in path:
         if isinstance(part, int):
@@ -387,7 +393,7 @@ def _field(path: list, root: str) -> str:
 
 
 def sorted_errors(errors: list[FieldError]) -> list[FieldError]:
-    def key(error: FieldError) -> tuple:
+    def key(error: FieldError) -> tuple[tuple[int | str, ...], str]:
         # Natural order, so red_flags[2] comes before red_flags[10].
         pieces = re.split(r"(\d+)", error.field)
         return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces)), error.message

@@ -1,20 +1,32 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.expressions import Combinable
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments import wallclock
 from clinic.models import Patient
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def finding(label, help_text=""):
+
+def finding(
+    label: StrOrPromise, help_text: StrOrPromise = ""
+) -> models.BooleanField[bool | Combinable | None, bool | None]:
     """A yes/no finding; NULL means not assessed, which is not the same as no."""
     return models.BooleanField(label, null=True, blank=True, help_text=help_text)
 
 
-def count(label, low, high, help_text=""):
+def count(
+    label: StrOrPromise, low: int, high: int, help_text: StrOrPromise = ""
+) -> models.PositiveSmallIntegerField[float | int | str | Combinable | None, int | None]:
     return models.PositiveSmallIntegerField(
         label,
         null=True,
@@ -24,7 +36,9 @@ def count(label, low, high, help_text=""):
     )
 
 
-def choice(label, choices, help_text=""):
+def choice(
+    label: StrOrPromise, choices: Sequence[tuple[str, StrOrPromise]], help_text: StrOrPromise = ""
+) -> models.CharField[str | int | Combinable | None, str | None]:
     return models.CharField(
         label, max_length=20, choices=choices, null=True, blank=True, help_text=help_text
     )
@@ -287,7 +301,7 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.assessed_on:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.clinic_id is None:
             self.clinic_id = self.patient.clinic_id
         super().save(*args, **kwargs)
@@ -335,4 +349,4 @@ class DiaryEntry(models.Model):
         indexes = [models.Index(fields=["assessment", "time"], name="diary_by_assessment")]
 
     def __str__(self) -> str:
-        return f"{self.time:%Y-%m-%d %H:%M} {self.event}"
+        return f"{wallclock.from_db(self.time):%Y-%m-%d %H:%M} {self.event}"

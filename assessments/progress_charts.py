@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from matplotlib import dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -55,7 +58,8 @@ def progress_chart_svg(
 
 
 def _x(day: date) -> float:
-    return float(mdates.date2num(datetime(day.year, day.month, day.day)))  # noqa: DTZ001 (read as UTC)
+    midnight = datetime(day.year, day.month, day.day)  # noqa: DTZ001 (read as UTC)
+    return float(mdates.date2num(midnight))  # type: ignore[no-untyped-call]  # untyped in matplotlib
 
 
 def _x_limits(shown: Sequence[OutcomeSeries]) -> tuple[float, float]:
@@ -69,7 +73,8 @@ def _date_formatter(pattern: str) -> FuncFormatter:
     # Month names from Django's translations, in the active language.
 
     def label(value: float, _position: int | None = None) -> str:
-        return date_format(mdates.num2date(value, tz=UTC).date(), pattern)
+        day = mdates.num2date(value, tz=UTC).date()  # type: ignore[no-untyped-call]  # untyped
+        return date_format(day, pattern)
 
     return FuncFormatter(label)
 
@@ -78,7 +83,7 @@ def _number(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _panel(ax, s: OutcomeSeries, *, for_patient: bool) -> tuple[bool, bool]:
+def _panel(ax: Axes, s: OutcomeSeries, *, for_patient: bool) -> tuple[bool, bool]:
     """Draws one measure; says whether it drew stars and a threshold line (for the legend)."""
     xs = [_x(day) for day, _value in s.points]
     ys = [value for _day, value in s.points]
@@ -113,7 +118,8 @@ def _panel(ax, s: OutcomeSeries, *, for_patient: bool) -> tuple[bool, bool]:
     if s.mid is not None and len(s.points) > 1:
         baseline = ys[0]
         target = baseline - s.mid if s.better == "lower" else baseline + s.mid
-        low, high = (s.low, s.high) if s.low is not None else (-math.inf, math.inf)
+        low = s.low if s.low is not None else -math.inf
+        high = s.high if s.high is not None else math.inf
         threshold = low <= target <= high
         if threshold:
             ax.axhline(target, color=THRESHOLD, linestyle=(0, (5, 3)), linewidth=1.3, zorder=2)
@@ -199,7 +205,7 @@ def _draw(shown: Sequence[OutcomeSeries], title: str, *, for_patient: bool) -> F
     axes = figure.subplots(rows, columns, sharex=True, squeeze=False).flatten()
     start, end = _x_limits(shown)
     # Room between a panel's dates and the title of the panel below it.
-    figure.get_layout_engine().set(h_pad=0.12, hspace=0.06)
+    cast(ConstrainedLayoutEngine, figure.get_layout_engine()).set(h_pad=0.12, hspace=0.06)
     drawn = [_panel(ax, s, for_patient=for_patient) for ax, s in zip(axes, shown, strict=False)]
     for ax in axes[len(shown) :]:
         ax.remove()
@@ -210,7 +216,8 @@ def _draw(shown: Sequence[OutcomeSeries], title: str, *, for_patient: bool) -> F
         first.set_xticks([_x(day) for day in days])
         first.xaxis.set_major_formatter(_date_formatter("j M Y"))
     else:
-        first.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=5, tz=UTC))
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=5, tz=UTC)  # type: ignore[no-untyped-call]
+        first.xaxis.set_major_locator(locator)
         # A day only when the visits are close together; the year under the month, so
         # labels of half-yearly ticks do not run into each other.
         first.xaxis.set_major_formatter(_date_formatter("j M" if end - start <= 120 else "M\nY"))

@@ -9,9 +9,8 @@ the CSV read every visit.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from assessments import diary, wallclock
 from assessments.models import Assessment, DiaryEntry, Status
 from assessments.progress import MEASURES, VisitOutcomes, visit_cells
+from clinic.csv_rows import csv_safe
 from clinic.models import Patient
 
 # A programme of pelvic floor training has a handful of reviews: a page of 10 visits shows
@@ -76,11 +76,23 @@ def _events_by_assessment(entries: QuerySet[DiaryEntry]) -> dict[int, list[diary
     return grouped
 
 
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _metric(metrics: Mapping[str, object], key: str) -> float | None:
+    """A diary-v1 metric as a number (null stays None)."""
+    value = metrics.get(key)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return None
+
+
 def _outcomes(row: tuple[Any, ...], events: list[diary.DiaryEvent]) -> VisitOutcomes:
     (pk, assessed_on, kind, iciq, pfdi20, pfiq7, oab_v8, oxford, day_voids, night_voids) = row
     # Age, weight and the frequency threshold change none of the three metrics used here.
     metrics = diary.diary_metrics(events) if events else {}
-    recorded = metrics.get("days_recorded") or 0
+    recorded = _count(metrics.get("days_recorded"))
     from_diary = recorded > 0
     return VisitOutcomes(
         assessment_id=pk,
@@ -91,9 +103,11 @@ def _outcomes(row: tuple[Any, ...], events: list[diary.DiaryEvent]) -> VisitOutc
         pfiq7=_number(pfiq7),
         oab_v8=_number(oab_v8),
         oxford_grade=_number(oxford),
-        daytime_frequency=metrics["daytime_frequency"] if from_diary else _number(day_voids),
-        nocturia=metrics["nocturia"] if from_diary else _number(night_voids),
-        leaks_per_day=metrics["incontinence_episodes_per_day"] if from_diary else None,
+        daytime_frequency=(
+            _metric(metrics, "daytime_frequency") if from_diary else _number(day_voids)
+        ),
+        nocturia=_metric(metrics, "nocturia") if from_diary else _number(night_voids),
+        leaks_per_day=_metric(metrics, "incontinence_episodes_per_day") if from_diary else None,
         diary_days=recorded if events else None,
         voids_from_diary=from_diary,
     )
@@ -174,28 +188,19 @@ CSV_HEADER = (
     "voids_source",
     "diary_days",
 )
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def csv_safe(cell: object) -> str:
-    """A cell as text a spreadsheet will not run: text that could start a formula gets a
-    leading apostrophe; numbers (a change of -4) stay numbers."""
-    text = "" if cell is None else str(cell)
-    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def _plain(value: float | None) -> str:
+def _plain(value: float | None) -> int | float | None:
+    """A measure as the number the table shows: 4, 4.5 (a number, so csv_safe leaves a
+    change of -4 a number a spreadsheet can add up)."""
     if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+        return None
+    return int(value) if float(value).is_integer() else round(float(value), 1)
 
 
 def outcome_rows(visits: Iterable[VisitOutcomes]) -> Iterator[list[str]]:
-    """The header, then one row per visit in the order given; every cell CSV-safe."""
+    """The header, then one row per visit in the order given; every cell CSV-safe
+    (clinic.csv_rows.csv_safe, the guard of every CSV export)."""
     visits = list(visits)
     baselines: dict[str, float] = {}
     for visit in sorted(visits, key=lambda v: (v.assessed_on, v.assessment_id)):

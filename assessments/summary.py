@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from assessments import classification, diary
@@ -53,7 +54,8 @@ def recorded_findings(assessment: Assessment) -> list[dict[str, Any]]:
         rows, missing = [], []
         for key in keys:
             name = column(section, key)
-            label = str(assessment._meta.get_field(name).verbose_name)
+            field = cast("models.Field[Any, Any]", assessment._meta.get_field(name))  # a column
+            label = str(field.verbose_name)
             value = getattr(assessment, name)
             if value is None:
                 missing.append(label)

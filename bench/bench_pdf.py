@@ -13,18 +13,8 @@ from pathlib import Path
 
 from bench.harness import Result, median_seconds, paired_medians
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "tests/assessments/data/intake-example.json"
-DIARY = [
-    {"time": "2026-03-02T06:45", "event": "rise"},
-    {"time": "2026-03-02T06:50", "event": "void", "volume_ml": 380, "urgency": 1},
-    {"time": "2026-03-02T09:05", "event": "void", "volume_ml": 210, "urgency": 2},
-    {"time": "2026-03-02T12:40", "event": "leak", "urgency": 3},
-    {"time": "2026-03-02T14:05", "event": "void", "volume_ml": 240, "urgency": 2},
-    {"time": "2026-03-02T22:30", "event": "bed"},
-    {"time": "2026-03-03T03:20", "event": "void", "volume_ml": 310, "urgency": 2},
-    {"time": "2026-03-03T06:40", "event": "rise"},
-    {"time": "2026-03-03T06:45", "event": "void", "volume_ml": 400, "urgency": 2},
-]
+# The worked examples of the intake and diary contracts, the tests' own copies.
+EXAMPLES = Path(__file__).resolve().parent.parent / "tests/assessments/data"
 
 
 def run() -> list[Result]:
@@ -53,10 +43,10 @@ def run() -> list[Result]:
         anatomy="vulva",
         pronouns="she/her",
     )
-    intake = json.loads(EXAMPLE.read_text())
-    intake["diary"] = DIARY
+    intake = json.loads((EXAMPLES / "intake-example.json").read_text())
+    intake["diary"] = "diary-example.csv"
     assessment = intake_import(
-        patient=patient, intake=intake, therapist=user, events=intake_diary(intake, folder=None)
+        patient=patient, intake=intake, therapist=user, events=intake_diary(intake, folder=EXAMPLES)
     )
     assessment = services.visit_complete(assessment=assessment, user=user)
 

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from careplans.models import BatchPrint, CarePlan, CarePlanItem, Recipient
-from clinic.access import clinic_for_admin, memberships_for
+from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, memberships_for
 
 
-def plan_for_user(request: HttpRequest, plan_id: int) -> CarePlan:
+def plan_for_user(request: AuthenticatedHttpRequest, plan_id: int) -> CarePlan:
     """A care plan of a patient in one of the user's clinics; anything else is a 404."""
     clinic_ids = [m.clinic_id for m in memberships_for(request)]
     try:
@@ -20,14 +20,18 @@ def plan_for_user(request: HttpRequest, plan_id: int) -> CarePlan:
         raise Http404(_("No such care plan.")) from None
 
 
-def plan_item_for_user(request: HttpRequest, plan: CarePlan, item_id: int) -> CarePlanItem:
+def plan_item_for_user(
+    request: AuthenticatedHttpRequest, plan: CarePlan, item_id: int
+) -> CarePlanItem:
     try:
         return plan.items.get(pk=item_id)
     except CarePlanItem.DoesNotExist:
         raise Http404(_("No such item in this plan.")) from None
 
 
-def recipient_for_admin(request: HttpRequest, clinic_id: int, recipient_id: int) -> Recipient:
+def recipient_for_admin(
+    request: AuthenticatedHttpRequest, clinic_id: int, recipient_id: int
+) -> Recipient:
     """A letter recipient of a clinic the user administers. Another clinic, or another
     clinic's recipient, is a 404; a therapist of this clinic gets a 403."""
     clinic = clinic_for_admin(request, clinic_id)
@@ -37,7 +41,7 @@ def recipient_for_admin(request: HttpRequest, clinic_id: int, recipient_id: int)
         raise Http404(_("No such letter recipient.")) from None
 
 
-def batch_for_admin(request: HttpRequest, batch_id: int) -> BatchPrint:
+def batch_for_admin(request: AuthenticatedHttpRequest, batch_id: int) -> BatchPrint:
     """A batch print of a clinic the user administers; another clinic's is a 404."""
     clinic_ids = [m.clinic_id for m in memberships_for(request)]
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import base64
 import mimetypes
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -15,8 +15,8 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
 from assessments.charts import diary_day_svg
 from assessments.diary import DiaryEvent
@@ -50,6 +50,9 @@ from careplans.rules import BuiltPlan, phrases
 from careplans.rules.education import WARNING_SIGNS
 from careplans.selectors import plan_safety_warnings, recipients_for_clinic
 from clinic.models import Clinic, Patient
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DOCUMENTS = ("patient", "clinician", "referral")
 TEMPLATES = {
@@ -98,7 +101,7 @@ class Printable:
     def stored(cls, plan: CarePlan) -> Printable:
         library = Intervention.objects.filter(clinic_id=plan.patient.clinic_id)
         assessment = plan.assessment
-        recipients = {}
+        recipients: dict[str, Recipient] = {}
         for recipient in recipients_for_clinic(clinic_id=plan.patient.clinic_id):
             recipients.setdefault(recipient.kind, recipient)
         return cls(
@@ -340,7 +343,7 @@ def _due(printable: Printable) -> list[str]:
     )
 
 
-def letters_due(plan: CarePlan) -> list[tuple[str, str]]:
+def letters_due(plan: CarePlan) -> list[tuple[str, StrOrPromise]]:
     """(recipient kind, label) of each letter due now, most urgent first."""
     return [(kind, RecipientKind(kind).label) for kind in _due(Printable.stored(plan))]
 
@@ -471,10 +474,10 @@ def render_html(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -
         return render_to_string(TEMPLATES[kind], context)
 
 
-class StaticFetcher(URLFetcher):
+class StaticFetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped (Any)
     """Serves /static/ from the project's files and data: URLs; fetches nothing else."""
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         prefix = PRINT_BASE_URL + settings.STATIC_URL.lstrip("/")
@@ -492,7 +495,8 @@ class StaticFetcher(URLFetcher):
 def pdf_from_html(html: str) -> bytes:
     """Tagged PDF (PDF/UA-1) for screen readers; title and language come from the HTML."""
     document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
 
 
 def render_pdf(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> bytes:

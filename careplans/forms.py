@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from careplans.dosing import DOSING
 from careplans.models import Intervention
 
 DOSING_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -33,12 +35,14 @@ class ItemForm(forms.Form):
         help_text=_("Needed when an item that waits for a reason moves to phase 1."),
     )
 
-    def __init__(self, *args, dosing: dict[str, int], **kwargs) -> None:
+    def __init__(self, *args: Any, dosing: dict[str, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.dosing_keys = list(dosing)
         for key, value in dosing.items():
+            # A clinic's own key (not in the vocabulary) reads as its words.
+            label = DOSING[key].clinician if key in DOSING else key.replace("_", " ")
             self.fields[f"dosing_{key}"] = forms.IntegerField(
-                label=key.replace("_", " "), min_value=0, max_value=10000, initial=value
+                label=label, min_value=0, max_value=10000, initial=value
             )
 
     def dosing(self) -> dict[str, int]:
@@ -54,11 +58,12 @@ class AddItemForm(forms.Form):
     )
     rationale = forms.CharField(label=_("Why"), max_length=1000, required=False)
 
-    def __init__(self, *args, clinic_id: int, exclude_codes: list[str], **kwargs) -> None:
+    def __init__(self, *args: Any, clinic_id: int, exclude_codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["intervention"].queryset = Intervention.objects.filter(
-            clinic_id=clinic_id, is_active=True
-        ).exclude(code__in=exclude_codes)
+        field = cast("forms.ModelChoiceField[Intervention]", self.fields["intervention"])
+        field.queryset = Intervention.objects.filter(clinic_id=clinic_id, is_active=True).exclude(
+            code__in=exclude_codes
+        )
 
 
 class PlanNoteForm(forms.Form):

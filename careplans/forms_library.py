@@ -20,7 +20,8 @@ class DosingField(forms.CharField):
             return "\n".join(f"{key}: {number}" for key, number in value.items())
         return value or ""
 
-    def to_python(self, value: Any) -> dict[str, int]:
+    # Any, not dict[str, int]: a CharField's to_python gives text, this one the dosing.
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, dict):
             return value
         dosing: dict[str, int] = {}
@@ -38,7 +39,7 @@ class DosingField(forms.CharField):
         return dosing
 
 
-class InterventionForm(forms.ModelForm):
+class InterventionForm(forms.ModelForm[Intervention]):
     default_dosing = DosingField(
         label=_("Default dosing"),
         required=False,
@@ -94,7 +95,7 @@ class InterventionForm(forms.ModelForm):
         )
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
+        code: str = self.cleaned_data["code"]
         taken = Intervention.objects.filter(clinic=self.clinic, code=code)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)
@@ -103,7 +104,8 @@ class InterventionForm(forms.ModelForm):
         return code
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         entry = {name: cleaned.get(name) for name in ("code", "category", "default_dosing")}
         entry.update({name: cleaned.get(name) or "" for name in WORDING_FIELDS})
         for field, messages in entry_errors({**entry, "title": "-", "source": "-"}).items():

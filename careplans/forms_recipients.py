@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from careplans.models import Recipient
 
 
-class RecipientForm(forms.ModelForm):
+class RecipientForm(forms.ModelForm[Recipient]):
     class Meta:
         model = Recipient
         fields = ["kind", "name", "address"]

@@ -23,30 +23,13 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from careplans import dosing
 from careplans.models import Category
 
 FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "interventions.json"
 
-# Dosing keys a patient text may show. The careplan-v1 keys, plus the two the builder
-# adds: ``rest_s`` (the full release after each squeeze, safety rule 3) and
-# ``review_after_weeks`` (OAB medication review).
-PLACEHOLDERS: tuple[str, ...] = (
-    "contractions",
-    "hold_s",
-    "rest_s",
-    "sets_per_day",
-    "fast_contractions",
-    "weeks",
-    "minutes",
-    "times_per_day",
-    "start_interval_min",
-    "increase_min",
-    "every_days",
-    "target_interval_min",
-    "max_drinks_per_day",
-    "target_ml_per_day",
-    "review_after_weeks",
-)
+# Dosing keys a patient text may show (careplans.dosing).
+PLACEHOLDERS = dosing.PLACEHOLDERS
 
 TEXT_FIELDS: tuple[str, ...] = ("patient_text", "patient_text_vulva", "patient_text_penis")
 # Every wording an entry has: the patient texts (with placeholders) and the letter wording
@@ -111,7 +94,7 @@ def _braced(names: Iterable[str]) -> str:
     return ", ".join(f"{{{name}}}" for name in names)
 
 
-class _LeaveVisible(dict):
+class _LeaveVisible(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -220,7 +203,7 @@ def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
             raise LibraryError(f"{where}: missing {missing or 'nothing'}, unknown {unknown or []}")
         if name in seen:
             raise LibraryError(f"{where}: the code appears twice")
-        seen.add(name)
+        seen.add(str(name))
         errors = entry_errors(entry)
         clinician_text = entry["clinician_text"]
         if isinstance(clinician_text, str) and not clinician_text.strip():

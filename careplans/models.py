@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -170,22 +171,26 @@ class CarePlan(models.Model):
         return self.status == PlanStatus.SIGNED
 
     @property
-    def classification(self) -> dict:
-        return self.built.get("classification", {})
+    def classification(self) -> dict[str, Any]:
+        classification: dict[str, Any] = self.built.get("classification", {})
+        return classification
 
     @property
     def notices(self) -> list[str]:
-        return self.built.get("notices", [])
+        notices: list[str] = self.built.get("notices", [])
+        return notices
 
     @property
     def red_flags(self) -> list[str]:
-        return self.built.get("red_flags", [])
+        red_flags: list[str] = self.built.get("red_flags", [])
+        return red_flags
 
     @property
     def referral_urgency(self) -> str | None:
         """The red-flag tier (careplan-v1); plans built before it existed read it again."""
         if "referral_urgency" in self.built:
-            return self.built["referral_urgency"]
+            stored: str | None = self.built["referral_urgency"]
+            return stored
         if not self.red_flags:
             return None
         # The age at the assessment, as the builder and the letters read it.

@@ -12,7 +12,7 @@ from assessments.selectors import assessment_to_intake
 from careplans import rules
 from careplans.models import CarePlan, CarePlanItem, PlanStatus, Recipient, Review
 from careplans.reviews import week_end  # noqa: F401  (re-exported for the batch pages)
-from clinic.models import Clinic, Patient
+from clinic.models import Clinic, Patient, PatientQuerySet
 
 
 def plan_settings(clinic: Clinic) -> rules.PlanSettings:
@@ -55,7 +55,7 @@ def plan_safety_warnings(
 # --- Reviews due, for the dashboard and batch printing.
 
 
-def patients_with_reviews(clinic: Clinic, pick: str, today: date) -> QuerySet[Patient]:
+def patients_with_reviews(clinic: Clinic, pick: str, today: date) -> PatientQuerySet:
     """Current patients with an open review due this week ("week") or overdue ("overdue")."""
     reviews = Review.objects.open().filter(patient__clinic=clinic)
     reviews = reviews.due_this_week(today) if pick == "week" else reviews.overdue(today)

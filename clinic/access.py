@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -14,7 +15,18 @@ from django.utils.translation import gettext as _
 from clinic.models import AccessLog, Clinic, Membership, Patient, PatientQuerySet, Role
 
 
-def memberships_for(request: HttpRequest) -> list[Membership]:
+class AuthenticatedHttpRequest(HttpRequest):
+    """For annotations: a request past LoginRequiredMiddleware (every view but the login
+    page), so its user is signed in: django-stubs' way to say so. ``User`` is the project's
+    user model (AUTH_USER_MODEL is Django's own)."""
+
+    user: User
+    # Read once per request, by memberships_for and log_access below.
+    _floorplan_memberships: list[Membership]
+    _floorplan_access_logged: bool
+
+
+def memberships_for(request: AuthenticatedHttpRequest) -> list[Membership]:
     """The user's active memberships, read once per request."""
     if not hasattr(request, "_floorplan_memberships"):
         request._floorplan_memberships = list(
@@ -23,23 +35,25 @@ def memberships_for(request: HttpRequest) -> list[Membership]:
     return request._floorplan_memberships
 
 
-def role_in(request: HttpRequest, clinic_id: int) -> str | None:
+def role_in(request: AuthenticatedHttpRequest, clinic_id: int) -> str | None:
     for membership in memberships_for(request):
         if membership.clinic_id == clinic_id:
             return membership.role
     return None
 
 
-def clinics_for(request: HttpRequest, *, roles: tuple[str, ...] = tuple(Role)) -> list[Clinic]:
+def clinics_for(
+    request: AuthenticatedHttpRequest, *, roles: tuple[str, ...] = tuple(Role)
+) -> list[Clinic]:
     return [m.clinic for m in memberships_for(request) if m.role in roles]
 
 
-def patients_for(request: HttpRequest) -> PatientQuerySet:
+def patients_for(request: AuthenticatedHttpRequest) -> PatientQuerySet:
     """Only patients of clinics the user is an active member of."""
     return Patient.objects.in_clinics([m.clinic_id for m in memberships_for(request)])
 
 
-def patient_for_user(request: HttpRequest, patient_id: int) -> Patient:
+def patient_for_user(request: AuthenticatedHttpRequest, patient_id: int) -> Patient:
     try:
         return (
             patients_for(request).select_related("clinic", "assigned_therapist").get(pk=patient_id)
@@ -48,14 +62,14 @@ def patient_for_user(request: HttpRequest, patient_id: int) -> Patient:
         raise Http404(_("No such patient.")) from None
 
 
-def require_role(request: HttpRequest, patient: Patient, *roles: str) -> None:
+def require_role(request: AuthenticatedHttpRequest, patient: Patient, *roles: str) -> None:
     """For actions within a clinic the user already sees: the patient's existence is known."""
     if role_in(request, patient.clinic_id) not in roles:
         raise PermissionDenied(_("Your role in this clinic does not allow this."))
 
 
 def log_access(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     patient: Patient | None,
     what: str,
     *,
@@ -76,7 +90,7 @@ def log_access(
     AccessLog.objects.create(user=request.user, patient=patient, what=what, path=path)
 
 
-def clinic_for_admin(request: HttpRequest, clinic_id: int) -> Clinic:
+def clinic_for_admin(request: AuthenticatedHttpRequest, clinic_id: int) -> Clinic:
     """A clinic the user administers. Another clinic is a 404; their own clinic, where
     their role does not allow the page, a 403: they know it exists."""
     for membership in memberships_for(request):
@@ -85,3 +99,12 @@ def clinic_for_admin(request: HttpRequest, clinic_id: int) -> Clinic:
                 raise PermissionDenied(_("Only a clinic admin of this clinic can do this."))
             return membership.clinic
     raise Http404(_("No such clinic."))
+
+
+def staff_member_for_admin(clinic: Clinic, membership_id: int) -> Membership:
+    """A membership of a clinic the user administers (``clinic_for_admin`` first); any
+    other is a 404."""
+    try:
+        return Membership.objects.select_related("user").get(pk=membership_id, clinic=clinic)
+    except Membership.DoesNotExist:
+        raise Http404(_("No such staff member.")) from None

@@ -1,17 +1,22 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import global_settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Membership, Patient, Role
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def therapists_of(clinic_ids: list[int]):
+
+def therapists_of(clinic_ids: list[int]) -> QuerySet[User]:
     return (
         get_user_model()
         .objects.filter(
@@ -24,12 +29,12 @@ def therapists_of(clinic_ids: list[int]):
     )
 
 
-class TherapistChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+class TherapistChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(forms.ModelForm[Patient]):
     clinic = forms.ModelChoiceField(queryset=Clinic.objects.none(), label=_("Clinic"))
     assigned_therapist = TherapistChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("Assigned therapist")
@@ -61,9 +66,10 @@ class PatientForm(forms.ModelForm):
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, clinics: list[Clinic], **kwargs) -> None:
+    def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["clinic"].queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics])
+        clinic_field = cast("forms.ModelChoiceField[Clinic]", self.fields["clinic"])
+        clinic_field.queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics])
         if len(clinics) == 1 or self.instance.pk:
             # A patient stays in their clinic; with one clinic there is nothing to choose.
             self.fields["clinic"].initial = (
@@ -81,21 +87,23 @@ class PatientForm(forms.ModelForm):
                 .objects.filter(Q(pk__in=therapists.values("pk")) | Q(pk=current))
                 .order_by("first_name", "last_name")
             )
-        self.fields["assigned_therapist"].queryset = therapists
-        self.fields["anatomy"].widget = forms.RadioSelect(
-            choices=self.fields["anatomy"].choices[1:]
-        )
+        cast(TherapistChoiceField, self.fields["assigned_therapist"]).queryset = therapists
+        # The model field's choices, a list with the blank first: radio buttons need no blank.
+        anatomy_field = cast(forms.ChoiceField, self.fields["anatomy"])
+        anatomy = cast("list[tuple[str, StrOrPromise]]", anatomy_field.choices)
+        self.fields["anatomy"].widget = forms.RadioSelect(choices=anatomy[1:])
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
+        born: date = self.cleaned_data["date_of_birth"]
         if born > date.today():  # noqa: DTZ011 - a birth date is a calendar date
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         if born.year < 1900:
             raise forms.ValidationError(_("Please check the year of birth."))
         return born
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         clinic = cleaned.get("clinic")
         therapist = cleaned.get("assigned_therapist")
         unchanged = therapist is not None and therapist.pk == self.instance.assigned_therapist_id
@@ -158,12 +166,13 @@ class PatientFilterForm(forms.Form):
         label=_("Show"), choices=STATUS_CHOICES, required=False, initial="active"
     )
 
-    def __init__(self, *args, clinics: list[Clinic], **kwargs) -> None:
+    def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists_of([c.pk for c in clinics])
+        therapist_field = cast(TherapistChoiceField, self.fields["therapist"])
+        therapist_field.queryset = therapists_of([c.pk for c in clinics])
 
 
-class ClinicSettingsForm(forms.ModelForm):
+class ClinicSettingsForm(forms.ModelForm[Clinic]):
     class Meta:
         model = Clinic
         fields = [
@@ -183,8 +192,9 @@ class ClinicSettingsForm(forms.ModelForm):
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
         low, high = cleaned.get("fluid_low_ml"), cleaned.get("fluid_high_ml")
         if low is not None and high is not None and low >= high:
             self.add_error("fluid_high_ml", _("Must be above the low fluid intake."))

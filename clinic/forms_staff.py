@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
@@ -23,9 +26,10 @@ class PatientImportForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
     )
 
-    def clean_file(self) -> UploadedFile:
-        upload = self.cleaned_data["file"]
-        if upload.size > patient_csv.MAX_FILE_BYTES:
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
+        # FileField has refused an upload without a size already; None is for the type.
+        if upload.size is not None and upload.size > patient_csv.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(mb)d MB; split it into smaller files."),
                 params={"mb": patient_csv.MAX_FILE_BYTES // 1_000_000},
@@ -35,17 +39,18 @@ class PatientImportForm(forms.Form):
     def file_bytes(self) -> bytes:
         # Read one byte more than allowed, so a file that grew past the size check is
         # refused by the parser rather than cut short.
-        return self.cleaned_data["file"].read(patient_csv.MAX_FILE_BYTES + 1)
+        data: bytes = self.cleaned_data["file"].read(patient_csv.MAX_FILE_BYTES + 1)
+        return data
 
 
-class StaffAddForm(UserCreationForm):
+class StaffAddForm(UserCreationForm[User]):
     """A new therapist's account; the password is set by the admin and told in person."""
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "first_name", "last_name", "email")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields[name].required = True
@@ -59,9 +64,9 @@ class StaffReassignForm(forms.Form):
         empty_label=_("Choose a therapist"),
     )
 
-    def __init__(self, *args, clinic: Clinic, membership: Membership, **kwargs) -> None:
+    def __init__(self, *args: Any, clinic: Clinic, membership: Membership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_user"].queryset = (
+        cast(TherapistChoiceField, self.fields["to_user"]).queryset = (
             get_user_model()
             .objects.filter(
                 memberships__clinic=clinic,

@@ -11,12 +11,12 @@ form (a date of birth from 1900 to today), so a row that passes here saves as is
 import codecs
 import csv
 import dataclasses
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from clinic.csv_rows import StrictRows, UnreadableLine, csv_safe, csv_unguard
 from clinic.i18n import gettext as _
 
 COLUMNS: tuple[str, ...] = (
@@ -55,8 +55,6 @@ DEFAULT_LANGUAGE = "en"
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 50_000
 EARLIEST_BIRTH_YEAR = 1900  # as the patient form: an earlier year is a typing slip
-# A spreadsheet reads a cell starting with one of these as a formula (OWASP, CSV injection).
-FORMULA_STARTS = frozenset("=+-@\t\r")
 DELIMITERS = ",;\t"
 SNIFF_CHARS = 4_096  # csv.Sniffer is quadratic on hostile text: 4 KB stays under 0.1 s
 
@@ -156,11 +154,14 @@ def _delimiter(text: str) -> str:
     return best if known(best) > known(sniffed) else sniffed
 
 
-def _unguard(value: str) -> str:
-    """Undo the formula guard of patients_to_csv, so an export reads back as it was."""
-    if value.startswith("'") and value.lstrip("'")[:1] in FORMULA_STARTS:
-        return value[1:]
-    return value
+def _unreadable(broken: UnreadableLine) -> RowError:
+    if broken.cell_too_long:
+        message = _("A cell is longer than %(limit)d characters.")
+        values: dict[str, object] = {"limit": csv.field_size_limit()}
+    else:
+        message = _("The file cannot be read as CSV from here on (%(problem)s); check the quotes.")
+        values = {"problem": broken.problem}
+    return RowError(broken.line, "", message % values)
 
 
 def _check_header(line: int, header: list[str]) -> list[RowError]:
@@ -338,92 +339,67 @@ def parse_patient_csv(
             )
         )
 
-    # strict: a stray or unclosed quote is an error, not a cell that swallows the file.
-    # Only the delimiter is guessed: Excel always quotes with ", and a guessed ' would
-    # split O'Brien.
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=_delimiter(text), quotechar='"', strict=True
-    )
+    # Only the delimiter is guessed; the quotes are Excel's ".
+    records = StrictRows(text, delimiter=_delimiter(text))
     errors: list[RowError] = []
     rows: list[PatientRow] = []
     keys: list[RowKeys] = []
     header: list[str] | None = None
     first_line_of: dict[str, int] = {}
     row_count = 0
-    while True:
-        line = reader.line_num + 1  # where the next record starts
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as problem:
-            if str(problem).startswith("field larger than field limit"):
-                message = _("A cell is longer than %(limit)d characters.")
-                values: dict[str, object] = {"limit": csv.field_size_limit()}
-            else:
+    try:
+        for line, stripped in records:
+            cells = [csv_unguard(cell) for cell in stripped]
+            if header is None:
+                header = [_normalise_name(cell) for cell in cells]
+                header_errors = _check_header(line, header)
+                if header_errors:
+                    return ParsedImport([], header_errors)
+                continue
+            row_count += 1
+            if row_count > MAX_ROWS:
                 message = _(
-                    "The file cannot be read as CSV from here on (%(problem)s); check the quotes."
+                    "The file has more than %(limit)d patients; split it into files of at "
+                    "most %(limit)d rows."
                 )
-                values = {"problem": problem}
-            errors.append(RowError(line, "", message % values))
-            break
-        cells = [_unguard(cell.strip()) for cell in record]
-        if not any(cells):
-            continue
-        if header is None:
-            header = [_normalise_name(cell) for cell in cells]
-            header_errors = _check_header(line, header)
-            if header_errors:
-                return ParsedImport([], header_errors)
-            continue
-        row_count += 1
-        if row_count > MAX_ROWS:
-            message = _(
-                "The file has more than %(limit)d patients; split it into files of at most "
-                "%(limit)d rows."
+                too_many = RowError(line, "", message % {"limit": MAX_ROWS})
+                return ParsedImport([], [too_many], row_count)
+            by_column: dict[str, str] = {}
+            row_errors: list[RowError] = []
+            for position, cell in enumerate(cells):
+                name = header[position] if position < len(header) else ""
+                if name:
+                    by_column[name] = cell
+                elif cell:
+                    message = _("Unexpected value '%(value)s' outside the named columns.")
+                    row_errors.append(RowError(line, "", message % {"value": _shown(cell)}))
+            row, cell_errors = _parse_row(line, by_column, today=today, languages=languages)
+            keys.append(
+                RowKeys(line, by_column.get("record_number", ""), by_column.get("therapist", ""))
             )
-            return ParsedImport([], [RowError(line, "", message % {"limit": MAX_ROWS})], row_count)
-        by_column: dict[str, str] = {}
-        row_errors: list[RowError] = []
-        for position, cell in enumerate(cells):
-            name = header[position] if position < len(header) else ""
-            if name:
-                by_column[name] = cell
-            elif cell:
-                message = _("Unexpected value '%(value)s' outside the named columns.")
-                row_errors.append(RowError(line, "", message % {"value": _shown(cell)}))
-        row, cell_errors = _parse_row(line, by_column, today=today, languages=languages)
-        keys.append(
-            RowKeys(line, by_column.get("record_number", ""), by_column.get("therapist", ""))
-        )
-        row_errors += cell_errors
-        number = by_column.get("record_number", "")
-        if number.casefold() in first_line_of:
-            message = _("record_number %(value)s is also on line %(other)d of this file.")
-            values = {"value": _shown(number), "other": first_line_of[number.casefold()]}
-            row_errors.append(RowError(line, "record_number", message % values))
-        elif number:
-            first_line_of[number.casefold()] = line
-        if row_errors:
-            errors += row_errors
-        elif row is not None:
-            rows.append(row)
+            row_errors += cell_errors
+            number = by_column.get("record_number", "")
+            if number.casefold() in first_line_of:
+                message = _("record_number %(value)s is also on line %(other)d of this file.")
+                values = {"value": _shown(number), "other": first_line_of[number.casefold()]}
+                row_errors.append(RowError(line, "record_number", message % values))
+            elif number:
+                first_line_of[number.casefold()] = line
+            if row_errors:
+                errors += row_errors
+            elif row is not None:
+                rows.append(row)
+    except UnreadableLine as broken:
+        errors.append(_unreadable(broken))
     if header is None and not errors:
         message = _("The file is empty; its first row must name the columns: %(columns)s.")
         return _whole_file(message % {"columns": _COLUMN_LIST})
     if header is not None and row_count == 0 and not errors:
-        errors.append(RowError(max(reader.line_num, 1), "", _("The file has no patients.")))
+        errors.append(RowError(max(records.lines_read, 1), "", _("The file has no patients.")))
     return ParsedImport(rows, errors, row_count, keys)
 
 
 # --- Writing ------------------------------------------------------------------------------
-
-
-def _guard(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula."""
-    if value.lstrip("'")[:1] in FORMULA_STARTS:
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -439,7 +415,7 @@ def patient_csv_lines(rows: Iterable[PatientRow]) -> Iterator[str]:
     for row in rows:
         values = [getattr(row, name) for name in COLUMNS]
         yield writer.writerow(
-            [_guard(v.isoformat() if isinstance(v, date) else str(v)) for v in values]
+            [csv_safe(v.isoformat() if isinstance(v, date) else str(v)) for v in values]
         )
 
 

@@ -2,7 +2,9 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +97,8 @@ TEMPLATES = [
 # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at the
 # start of a transaction so two writers queue (busy timeout) instead of deadlocking.
 SQLITE_PATH = VAR_DIR / "floorplan.sqlite3"
+# dj_database_url's TypedDict, or the SQLite settings below (NAME a Path, as Django allows)
+DATABASES: dict[str, Mapping[str, Any]]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:

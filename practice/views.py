@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from assessments.models import Assessment, Status
 from careplans.models import CarePlan, PlanStatus, Review
 from careplans.reviews import week_end as reviews_week_end
-from clinic.access import memberships_for
+from clinic.access import AuthenticatedHttpRequest, memberships_for
 from clinic.models import Patient, Role
 
 LIST_LIMIT = 25
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = memberships_for(request)
     admin_clinics = [m.clinic_id for m in memberships if m.role == Role.CLINIC_ADMIN]
     # A clinic admin sees the whole clinic; a therapist sees their own caseload.

@@ -1,6 +1,12 @@
-"""The therapist / colleague / other-clinic trio, and a clinic admin."""
+"""The therapist / colleague / other-clinic trio, and a clinic admin of each clinic.
+
+`therapist` owns `patient` (assigned to her); `colleague` works in the same clinic;
+`outsider` and `other_clinic_admin` work in `other_clinic`, whose `other_clinic_patient`
+our users must never see.
+"""
 
 import pytest
+from django.test import Client
 
 from clinic.models import Role
 from tests.factories import ClinicFactory, MembershipFactory, PatientFactory, UserFactory
@@ -46,6 +52,19 @@ def outsider(other_clinic):
 
 
 @pytest.fixture
+def other_clinic_admin(other_clinic):
+    """A clinic admin of another clinic: admin rights end at their own clinic."""
+    user = UserFactory(username="olga", first_name="Olga", last_name="Nyberg")
+    MembershipFactory(user=user, clinic=other_clinic, role=Role.CLINIC_ADMIN)
+    return user
+
+
+@pytest.fixture
+def other_clinic_patient(other_clinic, outsider):
+    return PatientFactory(clinic=other_clinic, assigned_therapist=outsider)
+
+
+@pytest.fixture
 def patient(clinic, therapist):
     return PatientFactory(
         clinic=clinic,
@@ -60,6 +79,14 @@ def patient(clinic, therapist):
 def therapist_client(client, therapist):
     client.force_login(therapist)
     return client
+
+
+@pytest.fixture
+def colleague_client(db, colleague):
+    """A client of its own, so a test can use it beside `therapist_client`."""
+    colleague_client = Client()
+    colleague_client.force_login(colleague)
+    return colleague_client
 
 
 @pytest.fixture

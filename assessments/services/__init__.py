@@ -3,9 +3,9 @@ save, complete, record a referral), ``diary``, ``questionnaires`` and ``intake_i
 The assessment writes are also importable from here (``from assessments import
 services``)."""
 
+from assessments.findings import FINDING_COLUMNS
 from assessments.services.assessments import (
     EDITABLE,
-    FINDING_COLUMNS,
     EditConflict,
     IncompleteIntake,
     NotADraft,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,7 +68,11 @@ def changes_since(
 
 @transaction.atomic
 def assessment_create(
-    *, patient: Patient, therapist, kind: str = Kind.INTAKE, prefill_from: Assessment | None = None
+    *,
+    patient: Patient,
+    therapist: User,
+    kind: str = Kind.INTAKE,
+    prefill_from: Assessment | None = None,
 ) -> Assessment:
     assessment = Assessment(patient=patient, therapist=therapist, kind=kind, updated_by=therapist)
     if prefill_from is not None:
@@ -80,7 +85,11 @@ def assessment_create(
 
 
 def _edit(
-    assessment: Assessment, *, values: dict[str, Any] | None, expected_version: int | None, user
+    assessment: Assessment,
+    *,
+    values: dict[str, Any] | None,
+    expected_version: int | None,
+    user: User,
 ) -> Assessment:
     """The draft, re-read under a lock, with the new values; refused when it is no longer a
     draft or someone saved since ``expected_version``."""
@@ -103,7 +112,7 @@ def assessment_save(
     assessment: Assessment,
     values: dict[str, Any],
     expected_version: int,
-    user,
+    user: User,
 ) -> Assessment:
     """Save a draft. Refused if someone saved since `expected_version`."""
     current = _edit(assessment, values=values, expected_version=expected_version, user=user)
@@ -116,7 +125,7 @@ def assessment_save(
 def assessment_complete(
     *,
     assessment: Assessment,
-    user,
+    user: User,
     values: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Assessment:
@@ -135,7 +144,7 @@ def assessment_complete(
 
 
 @transaction.atomic
-def assessment_record_referral(*, assessment: Assessment, user, note: str) -> Assessment:
+def assessment_record_referral(*, assessment: Assessment, user: User, note: str) -> Assessment:
     assessment.referral_recorded_at = timezone.now()
     assessment.referral_recorded_by = user
     assessment.referral_note = note

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from assessments import wallclock
+from assessments.diary import DiaryEvent
 from assessments.models import Assessment, DiaryEntry, Status
 from assessments.services.assessments import NotADraft
 
@@ -16,7 +17,7 @@ def _lock_draft(assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def diary_replace(*, assessment: Assessment, events: list) -> int:
+def diary_replace(*, assessment: Assessment, events: list[DiaryEvent]) -> int:
     """Replace the diary with parsed events (all or nothing)."""
     _lock_draft(assessment)
     assessment.diary_entries.all().delete()
@@ -35,7 +36,7 @@ def diary_replace(*, assessment: Assessment, events: list) -> int:
 
 
 @transaction.atomic
-def diary_add(*, assessment: Assessment, event) -> DiaryEntry:
+def diary_add(*, assessment: Assessment, event: DiaryEvent) -> DiaryEntry:
     _lock_draft(assessment)
     entry = DiaryEntry(
         assessment=assessment,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessments import diary
@@ -20,7 +21,7 @@ def intake_import(
     *,
     patient: Patient,
     intake: dict[str, Any],
-    therapist,
+    therapist: User,
     events: list[diary.DiaryEvent] | None = None,
     kind: str = Kind.INTAKE,
 ) -> Assessment:

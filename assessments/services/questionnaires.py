@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from assessments import questionnaires as q
@@ -22,7 +23,7 @@ QUESTIONNAIRE_COLUMNS = [
 
 @transaction.atomic
 def assessment_questionnaires_save(
-    *, assessment: Assessment, answers: dict[str, Any], user
+    *, assessment: Assessment, answers: dict[str, Any], user: User
 ) -> Assessment:
     """Store the answers (intake-v1 shape) and their scores on a draft.
 

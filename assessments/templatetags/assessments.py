@@ -38,7 +38,7 @@ def red_flag_tier(flags: list[str], age: int) -> dict[str, Any]:
 
 
 @register.inclusion_tag("assessments/_red_flag_banner.html")
-def red_flag_banner(patient: Patient) -> dict:
+def red_flag_banner(patient: Patient) -> dict[str, Any]:
     """Shown on every page of a patient until a clinician records the referral."""
     assessments = (
         Assessment.objects.with_open_red_flags()

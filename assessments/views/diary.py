@@ -2,43 +2,49 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TypedDict
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import charts, diary, services, wallclock
-from assessments.access import assessment_for_user
+from assessments.access import assessment_for_user, diary_entry_for_user
 from assessments.forms_diary import DiaryRowForm, DiaryUploadForm
-from assessments.models import Assessment
+from assessments.models import Assessment, DiaryEntry
 from assessments.selectors import diary_events
 from assessments.services import diary as diary_services
 from assessments.summary import assessment_summary
-from clinic.access import log_access
+from clinic.access import AuthenticatedHttpRequest, log_access
 
 # A chart is a document of its own when opened directly: it may load nothing, run nothing.
 CHART_POLICY = "default-src 'none'; sandbox"
 
 
-def _read_only(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+def _read_only(request: AuthenticatedHttpRequest, assessment: Assessment) -> HttpResponse:
     messages.info(request, _("This assessment is complete: its diary can no longer be changed."))
     return redirect("assessment_diary", assessment_id=assessment.pk)
 
 
+class _DiaryRow(TypedDict):
+    entry: DiaryEntry
+    time: datetime  # wall-clock time
+
+
 def _render(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     assessment: Assessment,
     *,
     form: DiaryRowForm | None = None,
     upload_form: DiaryUploadForm | None = None,
     upload_errors: list[diary.RowError] | None = None,
 ) -> HttpResponse:
-    entries = [
+    entries: list[_DiaryRow] = [
         {"entry": entry, "time": wallclock.from_db(entry.time)}
         for entry in assessment.diary_entries.all()
     ]
@@ -59,7 +65,7 @@ def _render(
     return render(request, "assessments/diary.html", context)
 
 
-def _next_day(request: HttpRequest, entries: list[dict]) -> date | None:
+def _next_day(request: AuthenticatedHttpRequest, entries: list[_DiaryRow]) -> date | None:
     """The date the next row most likely has: the last row added, else the latest row."""
     try:
         return date.fromisoformat(request.GET.get("date", ""))
@@ -68,7 +74,7 @@ def _next_day(request: HttpRequest, entries: list[dict]) -> date | None:
 
 
 @require_http_methods(["GET", "POST"])
-def diary_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def diary_page(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Opened a bladder diary"))
     if request.method == "GET":
@@ -94,7 +100,7 @@ def diary_page(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-def diary_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def diary_upload(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Uploaded a bladder diary"))
     if not assessment.is_draft:
@@ -121,10 +127,12 @@ def diary_upload(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-def diary_entry_delete(request: HttpRequest, assessment_id: int, entry_id: int) -> HttpResponse:
+def diary_entry_delete(
+    request: AuthenticatedHttpRequest, assessment_id: int, entry_id: int
+) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Deleted a bladder diary row"))
-    entry = get_object_or_404(assessment.diary_entries, pk=entry_id)
+    entry = diary_entry_for_user(assessment, entry_id)
     try:
         diary_services.diary_entry_delete(entry=entry)
     except services.NotADraft:
@@ -134,7 +142,9 @@ def diary_entry_delete(request: HttpRequest, assessment_id: int, entry_id: int) 
 
 
 @require_GET
-def diary_day_chart(request: HttpRequest, assessment_id: int, day: int) -> HttpResponse:
+def diary_day_chart(
+    request: AuthenticatedHttpRequest, assessment_id: int, day: int
+) -> HttpResponse:
     # Part of a page whose opening is logged already: one log row per page, not per image.
     assessment = assessment_for_user(request, assessment_id)
     days = diary.diary_days(diary_events(assessment))

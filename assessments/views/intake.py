@@ -4,7 +4,7 @@ import json
 from typing import Any, Protocol
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,11 +19,11 @@ from assessments.models import Assessment, Kind
 from assessments.selectors import assessment_to_intake
 from assessments.services.intake_import import intake_import
 from assessments.summary import assessment_summary
-from clinic.access import log_access, patient_for_user
+from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
 
 
 @require_POST
-def assessment_new(request: HttpRequest, patient_id: int) -> HttpResponse:
+def assessment_new(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     kind = Kind.REVIEW if request.POST.get("kind") == Kind.REVIEW else Kind.INTAKE
     last = selectors.latest_assessment(patient) if kind == Kind.REVIEW else None
@@ -68,12 +68,12 @@ class CompleteVisit(Protocol):
     ) -> Assessment: ...
 
 
-def assessment_edit(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_edit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     return assessment_form_page(request, assessment_id)
 
 
 def assessment_form_page(
-    request: HttpRequest, assessment_id: int, *, complete: CompleteVisit | None = None
+    request: AuthenticatedHttpRequest, assessment_id: int, *, complete: CompleteVisit | None = None
 ) -> HttpResponse:
     """The intake page; a POST saves the draft, or, given ``complete`` (the visit-complete
     flow of the care-plan app, which closes the reviews a visit answers), completes it."""
@@ -153,7 +153,7 @@ def _labels(form: AssessmentForm) -> dict[str, str]:
     return {name: str(field.label) for name, field in form.fields.items()}
 
 
-def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Opened an assessment"))
     return render(
@@ -169,7 +169,7 @@ def assessment_detail(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 @require_POST
-def assessment_referral(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_referral(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     form = ReferralForm(request.POST)
     if form.is_valid():
@@ -182,7 +182,7 @@ def assessment_referral(request: HttpRequest, assessment_id: int) -> HttpRespons
     return redirect("assessment_detail", assessment_id=assessment.pk)
 
 
-def assessment_export(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_export(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     log_access(request, assessment.patient, _("Exported an assessment as JSON"))
     response = JsonResponse(
@@ -193,11 +193,11 @@ def assessment_export(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return response
 
 
-def assessment_import(request: HttpRequest, patient_id: int) -> HttpResponse:
+def assessment_import(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Imported an intake file"))
     form = IntakeUploadForm(request.POST or None, request.FILES or None)
-    errors: list = []
+    errors: list[FieldError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -14,7 +14,7 @@ from assessments import progress_store
 from assessments.progress import progress_series, visit_cells
 from assessments.progress_charts import progress_chart_svg
 from assessments.views.diary import CHART_POLICY
-from clinic.access import log_access, patient_for_user
+from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
 from clinic.models import Patient
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -24,7 +24,7 @@ def chart_title(patient: Patient) -> str:
     return _("Progress over visits: %(name)s") % {"name": patient.display_name}
 
 
-def _page_number(request: HttpRequest, pages: int) -> int:
+def _page_number(request: AuthenticatedHttpRequest, pages: int) -> int:
     try:
         return min(max(int(request.GET.get("page", "1")), 1), pages)
     except ValueError:
@@ -32,7 +32,7 @@ def _page_number(request: HttpRequest, pages: int) -> int:
 
 
 @require_GET
-def patient_progress(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_progress(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Opened the progress page"))
     overview = progress_store.overview(patient)
@@ -66,7 +66,7 @@ def patient_progress(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_GET
-def patient_progress_chart(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_progress_chart(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     # Part of a page whose opening is logged already: one log row per page, not per image.
     patient = patient_for_user(request, patient_id)
     series = progress_series(progress_store.patient_visits(patient))
@@ -81,7 +81,7 @@ def patient_progress_chart(request: HttpRequest, patient_id: int) -> HttpRespons
 
 
 @require_GET
-def patient_outcomes_csv(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_outcomes_csv(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Exported the outcome history as CSV"))
     response = HttpResponse(content_type="text/csv; charset=utf-8")

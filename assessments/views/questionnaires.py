@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,11 +11,13 @@ from assessments.forms_questionnaires import QuestionnairesForm
 from assessments.questionnaires import QuestionnaireError, score_all
 from assessments.services import NotADraft
 from assessments.services.questionnaires import assessment_questionnaires_save
-from clinic.access import log_access
+from clinic.access import AuthenticatedHttpRequest, log_access
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_questionnaires(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def assessment_questionnaires(
+    request: AuthenticatedHttpRequest, assessment_id: int
+) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     stored = assessment.questionnaires or {}
     initial = QuestionnairesForm.initial_from(stored)

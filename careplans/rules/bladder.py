@@ -78,7 +78,7 @@ def _bladder_training_make(f: Findings) -> Draft:
             parts.append(_("%(voids)s voids a day on the diary.") % {"voids": num(voids)})
         else:
             parts.append(_("%(voids)s voids a day reported.") % {"voids": num(voids)})
-    values = {"minutes": start}
+    values: dict[str, int | None] = {"minutes": start}
     if origin == "diary":
         values["mean"] = f.diary.mean_daytime_interval_min if f.diary else start
         parts.append(

@@ -27,7 +27,15 @@ from careplans.rules.base import Draft, Hold, Rule
 from careplans.rules.bladder import QUICK_SQUEEZES
 from careplans.rules.findings import DEFAULT_SETTINGS, DiaryFindings, Findings, PlanSettings
 from careplans.rules.notices import plan_notices
-from careplans.rules.safety import BREATHING, CUEING, DOWN_TRAINING, KNACK, PFMT, hold_reason
+from careplans.rules.safety import (
+    BIOFEEDBACK,
+    BREATHING,
+    CUEING,
+    DOWN_TRAINING,
+    KNACK,
+    PFMT,
+    hold_reason,
+)
 from clinic.i18n import gettext as _
 
 SCHEMA = "pelvic-careplan/1"
@@ -69,7 +77,7 @@ PRIORITY: tuple[str, ...] = (
     KNACK,
     "other_type",
     "relaxation.stress_care",
-    coordination.BIOFEEDBACK,
+    BIOFEEDBACK,
     "lifestyle.caffeine",
     "lifestyle.fluids",
     lifestyle.VOIDING_HABITS,
@@ -116,15 +124,13 @@ class BuiltPlan:
     items: tuple[PlannedItem, ...]  # in the plan's order
 
 
-def _first_line(f: Findings) -> tuple[str | None, str | None]:
-    """The first-line treatment of the predominant type, and the other type's (mixed)."""
-    predominant = f.classification.predominant
-    if predominant == "urgency":
-        return bladder.BLADDER_TRAINING, PFMT if f.stress_leaks else None
-    if predominant == "stress":
-        return PFMT, bladder.BLADDER_TRAINING if f.urgency else None
-    # No leaks classified (e.g. after prostatectomy or with a bulge): PFMT leads.
-    return PFMT, None
+def _first_line(f: Findings) -> tuple[str, str]:
+    """The first-line treatment of the predominant type, and the other one, which takes the
+    "other type's treatment" place (PFMT for a bulge in an urgency-predominant plan too)."""
+    if f.classification.predominant == "urgency":
+        return bladder.BLADDER_TRAINING, PFMT
+    # Stress first; with no leaks classified (after prostatectomy, or a bulge) PFMT leads.
+    return PFMT, bladder.BLADDER_TRAINING
 
 
 def _one_step_at_a_time(

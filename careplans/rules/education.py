@@ -42,7 +42,8 @@ def _sexual_health_make(f: Findings) -> Draft:
 
 
 def _return_to_impact_applies(f: Findings) -> bool:
-    return f.get("hormonal", "status") == "postpartum"
+    status: object = f.get("hormonal", "status")
+    return status == "postpartum"
 
 
 def _return_to_impact_make(f: Findings) -> Draft:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from assessments.classification import Classification
 from assessments.diary import diary_metrics, mean_daytime_interval_min
@@ -73,7 +73,7 @@ def red_flags_of(intake: Mapping[str, Any]) -> tuple[str, ...]:
     return known + unknown
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 

@@ -23,8 +23,9 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, TypedDict, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
@@ -42,6 +43,9 @@ from pypdf import PdfReader, PdfWriter
 from careplans.models import BatchPrint, CarePlan
 from careplans.selectors import latest_signed_plans
 from clinic.models import Clinic, Patient
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +74,7 @@ FAILURE_REASONS = {
 
 @transaction.atomic
 def batch_print_start(
-    *, clinic: Clinic, user: Any, patient_ids: Iterable[int], fmt: str
+    *, clinic: Clinic, user: User, patient_ids: Iterable[int], fmt: str
 ) -> BatchPrint:
     """Record the batch and enqueue it; ids of patients outside the clinic are ignored."""
     if fmt not in BatchPrint.Format.values:
@@ -171,12 +175,18 @@ def batch_print_run(batch_id: int) -> dict[str, int]:
         raise
 
 
+class _SignedPlanId(TypedDict):
+    signed_plan_id: int | None
+
+
 def _print(batch: BatchPrint) -> dict[str, int]:
     # Scoped again at run time: only the clinic's patients, each with its latest signed plan.
-    patients = (
+    # (django-stubs loses the annotation through in_bulk(); the cast puts it back.)
+    patients = cast(
+        "dict[int, WithAnnotations[Patient, _SignedPlanId]]",
         Patient.objects.filter(clinic=batch.clinic, pk__in=batch.patient_ids)
         .annotate(signed_plan_id=Subquery(latest_signed_plans().values("pk")[:1]))
-        .in_bulk()
+        .in_bulk(),
     )
     plans = CarePlan.objects.in_bulk(
         [p.signed_plan_id for p in patients.values() if p.signed_plan_id]
@@ -190,6 +200,8 @@ def _print(batch: BatchPrint) -> dict[str, int]:
                 if patient is None:
                     raise Skip("not_in_clinic")
                 plan = plans.get(patient.signed_plan_id)
+                if plan is None:  # as signed_pdf would say
+                    raise Skip("no_signed_plan")
                 sink.add(patient, plan, signed_pdf(plan))
             except Skip as skip:
                 failures.append(_failure(patient_id, patient, skip.args[0]))
@@ -201,7 +213,7 @@ def _print(batch: BatchPrint) -> dict[str, int]:
             )
         sink.close()
         printed = batch.total - len(failures)
-        name = ""
+        name: str | None = ""
         if printed:
             out.seek(0)
             batch.output.save(f"batch-{batch.pk}.{batch.format}", File(out), save=False)
@@ -228,11 +240,12 @@ def signed_pdf(plan: CarePlan | None) -> bytes:
     """The stored file of a signed plan, checked against the SHA-256 kept at signing."""
     if plan is None:
         raise Skip("no_signed_plan")
-    if not plan.pdf:
+    name = plan.pdf.name
+    if not name:  # no file stored (what `not plan.pdf` tells)
         raise Skip("file_missing")
     try:
-        with plan.pdf.storage.open(plan.pdf.name, "rb") as stored:
-            data = stored.read()
+        with plan.pdf.storage.open(name, "rb") as stored:
+            data: bytes = stored.read()
     except OSError:
         raise Skip("file_missing") from None
     if plan.pdf_sha256 and hashlib.sha256(data).hexdigest() != plan.pdf_sha256:

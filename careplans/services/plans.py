@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -58,7 +59,7 @@ def _draft(plan: CarePlan) -> None:
 
 
 @transaction.atomic
-def careplan_build(*, assessment: Assessment, user) -> CarePlan:
+def careplan_build(*, assessment: Assessment, user: User) -> CarePlan:
     if assessment.status != Status.COMPLETE:
         raise ValidationError(_("Complete the assessment before building a plan."))
     existing = assessment.care_plans.filter(status=PlanStatus.DRAFT).first()
@@ -161,7 +162,9 @@ def careplan_item_add(
 
 
 @transaction.atomic
-def careplan_update_note(*, plan: CarePlan, personal_note: str, next_review_on) -> CarePlan:
+def careplan_update_note(
+    *, plan: CarePlan, personal_note: str, next_review_on: date | None
+) -> CarePlan:
     _draft(plan)
     plan.personal_note = personal_note
     plan.next_review_on = next_review_on
@@ -170,7 +173,7 @@ def careplan_update_note(*, plan: CarePlan, personal_note: str, next_review_on) 
 
 
 @transaction.atomic
-def careplan_sign(*, plan: CarePlan, user, reason: str = "") -> CarePlan:
+def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
     """Lock the plan and store the patient's PDF with its SHA-256.
 
     Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
@@ -212,7 +215,7 @@ def careplan_sign(*, plan: CarePlan, user, reason: str = "") -> CarePlan:
 
 
 @transaction.atomic
-def careplan_new_version(*, plan: CarePlan, user) -> CarePlan:
+def careplan_new_version(*, plan: CarePlan, user: User) -> CarePlan:
     """A change after signing: a new draft that supersedes the signed version."""
     if plan.status != PlanStatus.SIGNED:
         return plan

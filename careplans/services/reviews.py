@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,7 +56,7 @@ def reviews_close_for_visit(*, assessment: Assessment) -> int:
 def visit_complete(
     *,
     assessment: Assessment,
-    user,
+    user: User,
     values: dict[str, Any] | None = None,
     expected_version: int | None = None,
 ) -> Assessment:

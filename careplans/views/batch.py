@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from careplans.access import batch_for_admin
 from careplans.forms_batch import PICKS, BatchFilterForm, BatchSelectForm, list_query
 from careplans.models import BatchPrint
 from careplans.services import batch as batches
-from clinic.access import clinic_for_admin, log_access
+from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, log_access
 from clinic.models import Clinic, Patient
 
 # The selection page shows how many patients are selected and this many of their names.
@@ -40,11 +40,11 @@ def _session_key(clinic: Clinic) -> str:
     return f"batch_selection_{clinic.pk}"
 
 
-def _selected(request: HttpRequest, clinic: Clinic) -> list[int]:
+def _selected(request: AuthenticatedHttpRequest, clinic: Clinic) -> list[int]:
     return list(request.session.get(_session_key(clinic), []))
 
 
-def _keep(request: HttpRequest, clinic: Clinic, ids: list[int]) -> None:
+def _keep(request: AuthenticatedHttpRequest, clinic: Clinic, ids: list[int]) -> None:
     request.session[_session_key(clinic)] = ids
 
 
@@ -56,7 +56,7 @@ def _listed(clinic: Clinic, pick: str, q: str) -> QuerySet[Patient]:
     return patients.search(q)
 
 
-def batch_print_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def batch_print_new(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     filters = BatchFilterForm(request.GET)
     pick, q = ("", "")
@@ -118,7 +118,9 @@ def _picks(clinic: Clinic, current: str) -> list[dict[str, Any]]:
     ]
 
 
-def _select(request: HttpRequest, clinic: Clinic, patients: QuerySet[Patient]) -> HttpResponse:
+def _select(
+    request: AuthenticatedHttpRequest, clinic: Clinic, patients: QuerySet[Patient]
+) -> HttpResponse:
     form = BatchSelectForm(request.POST)
     back = f"{request.path}?{list_query(request.META.get('QUERY_STRING', ''))}"
     if not form.is_valid():
@@ -210,7 +212,7 @@ def _status(batch: BatchPrint) -> dict[str, Any]:
 
 
 @never_cache
-def batch_print_status(request: HttpRequest, batch_id: int) -> HttpResponse:
+def batch_print_status(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
     return render(
         request, "careplans/batch_status.html", {"batch": batch, "status": _status(batch)}
@@ -218,12 +220,12 @@ def batch_print_status(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @never_cache
-def batch_print_status_json(request: HttpRequest, batch_id: int) -> JsonResponse:
+def batch_print_status_json(request: AuthenticatedHttpRequest, batch_id: int) -> JsonResponse:
     batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
     return JsonResponse(_status(batch))
 
 
-def batch_print_download(request: HttpRequest, batch_id: int) -> FileResponse:
+def batch_print_download(request: AuthenticatedHttpRequest, batch_id: int) -> FileResponse:
     batch = batch_for_admin(request, batch_id)
     if batch.status != BatchPrint.Status.FINISHED or not batch.output:
         raise Http404(_("This batch has no file to download."))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,11 +17,11 @@ from careplans.forms_library import InterventionForm
 from careplans.models import Category, Intervention
 from careplans.rules import CATEGORIES
 from careplans.services import library as library_services
-from clinic.access import clinics_for, role_in
+from clinic.access import AuthenticatedHttpRequest, clinics_for, role_in
 from clinic.models import Clinic, Role
 
 
-def _chosen_clinic(request: HttpRequest, *, prefer: tuple[str, ...] = ()) -> Clinic:
+def _chosen_clinic(request: AuthenticatedHttpRequest, *, prefer: tuple[str, ...] = ()) -> Clinic:
     """The clinic named by ?clinic=, else the user's first (one where they hold a
     preferred role, if any). A clinic the user is not a member of is a 404."""
     clinics = clinics_for(request)
@@ -37,12 +37,12 @@ def _chosen_clinic(request: HttpRequest, *, prefer: tuple[str, ...] = ()) -> Cli
     return (preferred or clinics)[0]
 
 
-def _require_admin(request: HttpRequest, clinic_id: int) -> None:
+def _require_admin(request: AuthenticatedHttpRequest, clinic_id: int) -> None:
     if role_in(request, clinic_id) != Role.CLINIC_ADMIN:
         raise PermissionDenied(_("Only a clinic admin can change the library."))
 
 
-def _intervention_for_user(request: HttpRequest, intervention_id: int) -> Intervention:
+def _intervention_for_user(request: AuthenticatedHttpRequest, intervention_id: int) -> Intervention:
     """An entry of one of the user's clinics; another clinic's entry is a 404."""
     clinic_ids = [clinic.pk for clinic in clinics_for(request)]
     try:
@@ -94,7 +94,7 @@ def _groups(entries: list[Intervention]) -> list[Group]:
     return groups
 
 
-def library_list(request: HttpRequest) -> HttpResponse:
+def library_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinic = _chosen_clinic(request)
     entries = list(Intervention.objects.filter(clinic=clinic).order_by("-is_active", "title"))
     return render(
@@ -111,7 +111,7 @@ def library_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def library_new(request: HttpRequest) -> HttpResponse:
+def library_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinic = _chosen_clinic(request, prefer=(Role.CLINIC_ADMIN,))
     _require_admin(request, clinic.pk)
     form = InterventionForm(request.POST or None, clinic=clinic)
@@ -127,7 +127,7 @@ def library_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def library_edit(request: HttpRequest, intervention_id: int) -> HttpResponse:
+def library_edit(request: AuthenticatedHttpRequest, intervention_id: int) -> HttpResponse:
     intervention = _intervention_for_user(request, intervention_id)
     _require_admin(request, intervention.clinic_id)
     code = intervention.code

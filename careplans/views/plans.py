@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,18 +15,18 @@ from assessments.access import assessment_for_user
 from careplans import documents, services
 from careplans.access import plan_for_user, plan_item_for_user
 from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm, SignForm
-from careplans.models import RecipientKind
+from careplans.models import CarePlan, RecipientKind
 from careplans.rules import SAFETY_CODES
 from careplans.selectors import plan_safety_warnings
-from clinic.access import log_access
+from clinic.access import AuthenticatedHttpRequest, log_access
 
 
-def _back(plan) -> HttpResponse:
+def _back(plan: CarePlan) -> HttpResponse:
     return redirect("plan_detail", plan_id=plan.pk)
 
 
 @require_POST
-def plan_build(request: HttpRequest, assessment_id: int) -> HttpResponse:
+def plan_build(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
     try:
         plan = services.careplan_build(assessment=assessment, user=request.user)
@@ -36,7 +36,7 @@ def plan_build(request: HttpRequest, assessment_id: int) -> HttpResponse:
     return _back(plan)
 
 
-def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     log_access(request, plan.patient, _("Opened a care plan"))
     items = list(plan.items.all())
@@ -81,7 +81,9 @@ def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
     transaction) says so and goes back to the plan."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, plan_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(
+        request: AuthenticatedHttpRequest, plan_id: int, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
         try:
             return view(request, plan_id, *args, **kwargs)
         except services.PlanLocked:
@@ -93,7 +95,7 @@ def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 @require_POST
 @edits_a_draft
-def plan_item_remove(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+def plan_item_remove(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
     form = RemoveItemForm(request.POST)
@@ -109,7 +111,9 @@ def plan_item_remove(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
 
 @require_POST
 @edits_a_draft
-def plan_item_restore(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+def plan_item_restore(
+    request: AuthenticatedHttpRequest, plan_id: int, item_id: int
+) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     services.careplan_item_restore(item=plan_item_for_user(request, plan, item_id))
     return _back(plan)
@@ -117,7 +121,7 @@ def plan_item_restore(request: HttpRequest, plan_id: int, item_id: int) -> HttpR
 
 @require_POST
 @edits_a_draft
-def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+def plan_item_update(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
     form = ItemForm(request.POST, dosing=item.dosing, prefix=f"i{item.pk}")
@@ -136,7 +140,9 @@ def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
             return _back(plan)
     else:
         problems = "; ".join(
-            f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items()
+            # An ErrorList yields its messages as str (the stubs say ValidationError too).
+            f"{form.fields[k].label}: {' '.join(v)}"  # type: ignore[arg-type]
+            for k, v in form.errors.items()
         )
     messages.error(
         request,
@@ -147,7 +153,7 @@ def plan_item_update(request: HttpRequest, plan_id: int, item_id: int) -> HttpRe
 
 @require_POST
 @edits_a_draft
-def plan_item_move(request: HttpRequest, plan_id: int, item_id: int) -> HttpResponse:
+def plan_item_move(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     item = plan_item_for_user(request, plan, item_id)
     services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
@@ -156,7 +162,7 @@ def plan_item_move(request: HttpRequest, plan_id: int, item_id: int) -> HttpResp
 
 @require_POST
 @edits_a_draft
-def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = AddItemForm(
         request.POST,
@@ -177,7 +183,7 @@ def plan_item_add(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @edits_a_draft
-def plan_note(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_note(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = PlanNoteForm(request.POST)
     if not form.is_valid():
@@ -190,7 +196,7 @@ def plan_note(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 @edits_a_draft
-def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_sign(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     form = SignForm(request.POST)
     form.is_valid()
@@ -206,14 +212,16 @@ def plan_sign(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @require_POST
-def plan_new_version(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_new_version(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     new = services.careplan_new_version(plan=plan, user=request.user)
     messages.info(request, _("Version %(v)d: edit it, then sign it.") % {"v": new.version})
     return _back(new)
 
 
-def plan_document(request: HttpRequest, plan_id: int, kind: str, fmt: str) -> HttpResponse:
+def plan_document(
+    request: AuthenticatedHttpRequest, plan_id: int, kind: str, fmt: str
+) -> HttpResponse | FileResponse:
     plan = plan_for_user(request, plan_id)
     if kind not in documents.DOCUMENTS or fmt not in ("html", "pdf"):
         raise Http404(_("No such document."))

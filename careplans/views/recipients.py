@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from careplans.access import recipient_for_admin
 from careplans.forms_recipients import RecipientForm
 from careplans.models import Recipient, RecipientKind
 from careplans.services import recipients as services
-from clinic.access import clinic_for_admin
+from clinic.access import AuthenticatedHttpRequest, clinic_for_admin
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _list_url(recipient: Recipient) -> str:
     return f"{reverse('recipient_list', args=[recipient.clinic_id])}#recipient-{recipient.pk}"
 
 
-def recipient_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def recipient_list(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     recipients = list(selectors.recipients_for_clinic(clinic_id=clinic.pk, active_only=False))
     return render(
@@ -55,7 +55,7 @@ def recipient_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recipient_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def recipient_new(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     kind = request.GET.get("kind")
     initial = {"kind": kind} if kind in RecipientKind.values else {}
@@ -72,7 +72,9 @@ def recipient_new(request: HttpRequest, clinic_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recipient_edit(request: HttpRequest, clinic_id: int, recipient_id: int) -> HttpResponse:
+def recipient_edit(
+    request: AuthenticatedHttpRequest, clinic_id: int, recipient_id: int
+) -> HttpResponse:
     recipient = recipient_for_admin(request, clinic_id, recipient_id)
     name = recipient.name
     form = RecipientForm(request.POST or None, instance=recipient)
@@ -88,7 +90,9 @@ def recipient_edit(request: HttpRequest, clinic_id: int, recipient_id: int) -> H
 
 
 @require_POST
-def recipient_deactivate(request: HttpRequest, clinic_id: int, recipient_id: int) -> HttpResponse:
+def recipient_deactivate(
+    request: AuthenticatedHttpRequest, clinic_id: int, recipient_id: int
+) -> HttpResponse:
     recipient = recipient_for_admin(request, clinic_id, recipient_id)
     services.recipient_update(recipient=recipient, is_active=False)
     messages.success(
@@ -100,7 +104,9 @@ def recipient_deactivate(request: HttpRequest, clinic_id: int, recipient_id: int
 
 
 @require_POST
-def recipient_reactivate(request: HttpRequest, clinic_id: int, recipient_id: int) -> HttpResponse:
+def recipient_reactivate(
+    request: AuthenticatedHttpRequest, clinic_id: int, recipient_id: int
+) -> HttpResponse:
     recipient = recipient_for_admin(request, clinic_id, recipient_id)
     services.recipient_update(recipient=recipient, is_active=True)
     messages.success(request, _("%(name)s is in use again.") % {"name": recipient.name})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.conf import global_settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -181,15 +181,15 @@ class UploadGone(Exception):
     """The token is expired, altered, another user's or clinic's, or its file is gone."""
 
 
-def import_upload_store(*, clinic: Clinic, user: AbstractBaseUser, data: bytes) -> str:
+def import_upload_store(*, clinic: Clinic, user: User, data: bytes) -> str:
     import_upload_sweep()
     name = default_storage.save(f"{UPLOAD_DIR}/{uuid.uuid4().hex}.csv", ContentFile(data))
     return signing.dumps({"clinic": clinic.pk, "user": user.pk, "name": name}, salt=_TOKEN_SALT)
 
 
-def _upload_name(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> str:
+def _upload_name(*, token: str, clinic: Clinic, user: User) -> str:
     try:
-        payload = signing.loads(token, salt=_TOKEN_SALT, max_age=UPLOAD_MAX_AGE.total_seconds())
+        payload = signing.loads(token, salt=_TOKEN_SALT, max_age=UPLOAD_MAX_AGE)
     except signing.BadSignature:
         raise UploadGone from None
     if not isinstance(payload, dict):
@@ -205,16 +205,17 @@ def _upload_name(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> str:
     return name
 
 
-def import_upload_read(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> bytes:
+def import_upload_read(*, token: str, clinic: Clinic, user: User) -> bytes:
     name = _upload_name(token=token, clinic=clinic, user=user)
     try:
         with default_storage.open(name, "rb") as file:
-            return file.read()
+            data: bytes = file.read()
+            return data
     except FileNotFoundError:
         raise UploadGone from None
 
 
-def import_upload_discard(*, token: str, clinic: Clinic, user: AbstractBaseUser) -> None:
+def import_upload_discard(*, token: str, clinic: Clinic, user: User) -> None:
     try:
         default_storage.delete(_upload_name(token=token, clinic=clinic, user=user))
     except UploadGone:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,9 +53,7 @@ def staff_reactivate(*, membership: Membership) -> Membership:
 
 
 @transaction.atomic
-def staff_reassign_patients(
-    *, clinic: Clinic, from_user: AbstractBaseUser, to_user: AbstractBaseUser
-) -> int:
+def staff_reassign_patients(*, clinic: Clinic, from_user: User, to_user: User) -> int:
     """Give every patient of this clinic assigned to from_user to to_user (archived ones
     too); their patients in other clinics stay as they are."""
     if from_user.pk == to_user.pk:

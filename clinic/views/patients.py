@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from clinic import services
 from clinic.access import (
+    AuthenticatedHttpRequest,
     clinic_for_admin,
     clinics_for,
     log_access,
@@ -24,7 +25,7 @@ from clinic.models import Role
 from clinic.patient_filters import filtered_patients
 
 
-def patient_list(request: HttpRequest) -> HttpResponse:
+def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinics = clinics_for(request)
     form = PatientFilterForm(request.GET or None, clinics=clinics)
     patients = filtered_patients(patients_for(request).select_related("assigned_therapist"), form)
@@ -44,7 +45,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def patient_create(request: HttpRequest) -> HttpResponse:
+def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinics = clinics_for(request)
     if not clinics:
         messages.error(request, _("You are not a member of any clinic yet."))
@@ -58,7 +59,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
 
 
-def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Edited patient details"))
     form = PatientForm(request.POST or None, instance=patient, clinics=clinics_for(request))
@@ -70,7 +71,7 @@ def patient_edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
 
 
-def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_detail(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     log_access(request, patient, _("Opened patient record"))
     can_archive = role_in(request, patient.clinic_id) == Role.CLINIC_ADMIN
@@ -99,7 +100,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_POST
-def patient_archive(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_archive(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     require_role(request, patient, Role.CLINIC_ADMIN)
     services.patient_archive(patient=patient)
@@ -112,7 +113,7 @@ def patient_archive(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @require_POST
-def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
+def patient_restore(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
     require_role(request, patient, Role.CLINIC_ADMIN)
     services.patient_restore(patient=patient)
@@ -120,7 +121,7 @@ def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("patient_detail", patient_id=patient.pk)
 
 
-def clinic_settings(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def clinic_settings(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():

@@ -6,29 +6,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.access import clinic_for_admin
+from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, staff_member_for_admin
 from clinic.forms_staff import StaffAddForm, StaffReassignForm
-from clinic.models import Clinic, Membership, Role
+from clinic.models import Membership, Role
 from clinic.services import staff as services
-
-
-def _staff_member(clinic: Clinic, membership_id: int) -> Membership:
-    return get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, clinic=clinic
-    )
 
 
 def _name(membership: Membership) -> str:
     return membership.user.get_full_name() or membership.user.get_username()
 
 
-def staff_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def staff_list(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     members = (
         clinic.memberships.select_related("user")
@@ -43,7 +37,7 @@ def staff_list(request: HttpRequest, clinic_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_add(request: HttpRequest, clinic_id: int) -> HttpResponse:
+def staff_add(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
     form = StaffAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -71,9 +65,11 @@ def staff_add(request: HttpRequest, clinic_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def staff_deactivate(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+def staff_deactivate(
+    request: AuthenticatedHttpRequest, clinic_id: int, membership_id: int
+) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
-    membership = _staff_member(clinic, membership_id)
+    membership = staff_member_for_admin(clinic, membership_id)
     if membership.role != Role.THERAPIST or not membership.is_active:
         messages.error(request, _("Only an active therapist can be deactivated here."))
         return redirect("staff_list", clinic_id=clinic.pk)
@@ -99,9 +95,11 @@ def staff_deactivate(request: HttpRequest, clinic_id: int, membership_id: int) -
 
 
 @require_POST
-def staff_reactivate(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+def staff_reactivate(
+    request: AuthenticatedHttpRequest, clinic_id: int, membership_id: int
+) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
-    membership = _staff_member(clinic, membership_id)
+    membership = staff_member_for_admin(clinic, membership_id)
     services.staff_reactivate(membership=membership)
     messages.success(
         request,
@@ -112,9 +110,11 @@ def staff_reactivate(request: HttpRequest, clinic_id: int, membership_id: int) -
 
 
 @require_http_methods(["GET", "POST"])
-def staff_reassign(request: HttpRequest, clinic_id: int, membership_id: int) -> HttpResponse:
+def staff_reassign(
+    request: AuthenticatedHttpRequest, clinic_id: int, membership_id: int
+) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
-    membership = _staff_member(clinic, membership_id)
+    membership = staff_member_for_admin(clinic, membership_id)
     form = StaffReassignForm(request.POST or None, clinic=clinic, membership=membership)
     if request.method == "POST" and form.is_valid():
         to_user = form.cleaned_data["to_user"]

@@ -1,7 +1,6 @@
 import json
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Assessment, Status
@@ -116,12 +115,10 @@ def test_complete_locks_the_assessment(therapist_client, assessment):
 
 
 def test_the_later_of_two_saves_is_refused_and_shows_what_changed(
-    therapist_client, colleague, assessment
+    therapist_client, colleague_client, assessment
 ):
     opened_by_tess = form_data(assessment)
-    colin = Client()
-    colin.force_login(colleague)
-    colin.post(url(assessment), form_data(assessment, urgency="true", night_voids="2"))
+    colleague_client.post(url(assessment), form_data(assessment, urgency="true", night_voids="2"))
 
     response = therapist_client.post(
         url(assessment), {**opened_by_tess, "constipation": "true", "night_voids": "3"}

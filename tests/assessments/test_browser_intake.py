@@ -3,9 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from assessments.models import Assessment, Status
 from tests.conftest import log_in
+from tests.factories import AssessmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,9 +68,10 @@ def test_intake_with_a_red_flag_and_a_diary(page, patient, therapist):
 
 
 def test_referral_clears_the_banner(page, patient, therapist):
-    assessment = Assessment.objects.create(
+    assessment = AssessmentFactory(
         patient=patient,
         therapist=therapist,
+        assessed_on=timezone.localdate(),
         red_flags=["pelvic_mass"],
         has_red_flags=True,
         status=Status.COMPLETE,

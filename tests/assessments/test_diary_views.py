@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from assessments import wallclock
 from assessments.models import DiaryEntry
 from assessments.services import assessment_complete
 from clinic.models import AccessLog
@@ -40,7 +41,7 @@ def csv_file(text: str, name: str = "diary.csv") -> SimpleUploadedFile:
 
 
 def add_entry(assessment, when: str, event: str, volume=None, urgency=None) -> DiaryEntry:
-    time = datetime.fromisoformat(when).replace(tzinfo=UTC)  # wall-clock time, as stored
+    time = wallclock.to_db(datetime.fromisoformat(when))
     return DiaryEntry.objects.create(
         assessment=assessment, time=time, event=event, volume_ml=volume, urgency=urgency
     )

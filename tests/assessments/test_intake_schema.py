@@ -22,52 +22,8 @@ from assessments.intake import (
 from careplans.contract import CAREPLAN_SCHEMA, careplan_errors
 from clinic import i18n
 
-# A verbatim copy of contracts/examples/intake-example.json.
-EXAMPLE_TEXT = """
-{
-  "schema": "pelvic-intake/1",
-  "patient": {"anatomy": "vulva", "age": 54, "weight_kg": 82, "pronouns": "she/her", "language": "en"},
-  "symptoms": {
-    "stress_leak_triggers": ["cough", "sneeze", "lift"],
-    "urgency": true,
-    "urge_leaks": false,
-    "day_voids": 10,
-    "night_voids": 1,
-    "voiding_difficulty": false,
-    "incomplete_emptying": false,
-    "pelvic_pain": false,
-    "painful_penetration": true,
-    "painful_orgasm": false,
-    "constipation": true,
-    "straining_to_defecate": true,
-    "prolapse_bulge": false,
-    "constant_tension": false
-  },
-  "exam": {
-    "consent_recorded": true,
-    "internal_exam": true,
-    "tone": "normal",
-    "oxford_grade": 2,
-    "endurance_s": 4,
-    "repetitions": 4,
-    "fast_contractions": 6,
-    "relaxation": "complete",
-    "accessory_muscles": true,
-    "breath_holding": true,
-    "bearing_down": false,
-    "knack": false,
-    "tenderness": false
-  },
-  "hormonal": {"status": "postmenopausal", "vaginal_atrophy": true, "systemic_hrt": false, "vaginal_estrogen": false},
-  "history": {"vaginal_births": 2, "instrumental_birth": true, "pelvic_surgery": false, "high_stress": false, "poor_sleep": false, "pfmt_months_tried": 0},
-  "lifestyle": {"caffeine_drinks_per_day": 5, "alcohol_units_per_week": 6, "fluid_intake_ml": 1400, "bmi": 31.2, "smoker": false, "chronic_cough": false},
-  "red_flags": [],
-  "questionnaires": {
-    "iciq_ui_sf": {"frequency": 3, "amount": 2, "interference": 6},
-    "iqq3": {"any_leak_3_months": true, "when": ["activity", "urge"], "most_often": "activity"}
-  }
-}
-"""  # noqa: E501
+# The worked example of contract pelvic-intake/1 (contracts/examples/intake-example.json).
+EXAMPLE_TEXT = (Path(__file__).parent / "data" / "intake-example.json").read_text()
 
 MINIMAL = {"schema": "pelvic-intake/1", "patient": {"anatomy": "penis", "age": 67}}
 

@@ -16,12 +16,17 @@ from pypdf import PdfReader
 
 from assessments.services.intake_import import intake_import
 from careplans import selectors, services
-from careplans.models import BatchPrint, CarePlan, Review, ReviewReason
+from careplans.models import BatchPrint, CarePlan
 from careplans.services import batch as batches
 from careplans.services import visit_complete
-from clinic.models import AccessLog, Role
+from clinic.models import AccessLog
 from tests.careplans.conftest import example_intake
-from tests.factories import AssessmentFactory, MembershipFactory, PatientFactory, UserFactory
+from tests.factories import (
+    BatchPrintFactory,
+    PatientFactory,
+    ReviewFactory,
+    SignedCarePlanFactory,
+)
 
 
 def run_worker() -> None:
@@ -37,7 +42,8 @@ def run_worker() -> None:
             signal.signal(s, handler)
 
 
-def signed_plan_for(patient, therapist) -> CarePlan:
+def rendered_signed_plan_for(patient, therapist) -> CarePlan:
+    """Built and signed for real: its stored PDF is WeasyPrint's, with its own bookmarks."""
     assessment = intake_import(patient=patient, intake=example_intake(), therapist=therapist)
     assessment = visit_complete(assessment=assessment, user=therapist)
     plan = services.careplan_build(assessment=assessment, user=therapist)
@@ -53,9 +59,13 @@ def page_count(data: bytes) -> int:
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
+def signed_plan_for(patient, therapist) -> CarePlan:
+    return SignedCarePlanFactory(assessment__patient=patient, assessment__therapist=therapist)
+
+
 @pytest.fixture
-def signed(clinic, therapist, library):
-    """Two patients with signed plans, and one with none."""
+def signed(clinic, therapist):
+    """Two patients with signed plans (stored sample PDFs), and one with none."""
     maria = PatientFactory(clinic=clinic, first_name="Maria", last_name="Santos")
     ines = PatientFactory(clinic=clinic, first_name="Ines", last_name="Almeida")
     nobody = PatientFactory(clinic=clinic, first_name="Nora", last_name="Blake")
@@ -98,7 +108,7 @@ def test_it_merges_the_signed_pdfs_through_the_worker(clinic, clinic_admin, sign
     merged = output_bytes(batch)
     assert page_count(merged) == sum(page_count(stored_bytes(p)) for p in signed["plans"])
     # Print order is the clinic's list order: Almeida before Santos.
-    # One bookmark per patient; each plan's own bookmarks nest under it.
+    # One bookmark per patient (a rendered plan's own bookmarks nest under it).
     outline = PdfReader(io.BytesIO(merged)).outline
     titles = [item.title.split(" (")[0] for item in outline if not isinstance(item, list)]
     assert titles == ["Ines Almeida", "Maria Santos"]
@@ -124,12 +134,15 @@ def test_the_zip_holds_each_signed_file_byte_for_byte(clinic, clinic_admin, sign
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_missing_or_altered_file_is_reported_and_the_others_print(clinic, clinic_admin, signed):
+def test_a_missing_or_altered_file_is_reported_and_the_others_print(
+    clinic, clinic_admin, signed, library
+):
     missing, altered = signed["plans"]
     missing.pdf.storage.delete(missing.pdf.name)
     with altered.pdf.storage.open(altered.pdf.name, "wb") as f:
         f.write(b"%PDF-1.7 not what was signed")
-    third = signed_plan_for(PatientFactory(clinic=clinic), missing.created_by)
+    # The one plan printed is a real signed rendering, read and merged as in production.
+    third = rendered_signed_plan_for(PatientFactory(clinic=clinic), missing.created_by)
     ids = [p.pk for p in signed["patients"]] + [third.patient_id]
     batch = batches.batch_print_start(clinic=clinic, user=clinic_admin, patient_ids=ids, fmt="pdf")
     run_worker()
@@ -173,8 +186,10 @@ def test_a_crash_fails_the_batch_with_the_reason(clinic, clinic_admin, patient, 
 # --- Starting, and the watch for dead workers.
 
 
-def test_start_ignores_patients_of_another_clinic(clinic, other_clinic, clinic_admin, patient):
-    stranger = PatientFactory(clinic=other_clinic)
+def test_start_ignores_patients_of_another_clinic(
+    clinic, clinic_admin, patient, other_clinic_patient
+):
+    stranger = other_clinic_patient
     batch = batches.batch_print_start(
         clinic=clinic, user=clinic_admin, patient_ids=[patient.pk, stranger.pk], fmt="pdf"
     )
@@ -240,9 +255,7 @@ def test_a_lost_task_fails_the_batch(clinic, clinic_admin, patient):
 
 @pytest.fixture
 def queued(clinic, clinic_admin, patient):
-    return batches.batch_print_start(
-        clinic=clinic, user=clinic_admin, patient_ids=[patient.pk], fmt="pdf"
-    )
+    return BatchPrintFactory(clinic=clinic, requested_by=clinic_admin, patient_ids=[patient.pk])
 
 
 def urls_for(batch):
@@ -260,10 +273,8 @@ def test_therapists_get_403_in_their_own_clinic(therapist_client, clinic, queued
         assert therapist_client.get(url).status_code == 403, url
 
 
-def test_another_clinic_is_404(client, clinic, other_clinic, queued):
-    admin_elsewhere = UserFactory()
-    MembershipFactory(user=admin_elsewhere, clinic=other_clinic, role=Role.CLINIC_ADMIN)
-    client.force_login(admin_elsewhere)
+def test_another_clinic_is_404(client, clinic, other_clinic, other_clinic_admin, queued):
+    client.force_login(other_clinic_admin)
     assert client.get(f"/batch/clinics/{clinic.pk}/new/").status_code == 404
     for url in urls_for(queued):
         assert client.get(url).status_code == 404, url
@@ -324,11 +335,9 @@ def test_the_download_is_the_file_and_is_logged(admin_client_, clinic, clinic_ad
 
 
 def review_due(patient, therapist, due_on) -> None:
-    assessment = AssessmentFactory(patient=patient, therapist=therapist)
-    plan = CarePlan.objects.create(
-        patient=patient, assessment=assessment, built={}, created_by=therapist
+    ReviewFactory(
+        plan__assessment__patient=patient, plan__assessment__therapist=therapist, due_on=due_on
     )
-    Review.objects.create(patient=patient, plan=plan, reason=ReviewReason.PLANNED, due_on=due_on)
 
 
 def test_quick_picks_find_reviews_this_week_and_overdue(clinic, other_clinic, therapist):
@@ -355,11 +364,11 @@ def test_the_selection_page_lists_one_page_of_patients(admin_client_, clinic, se
 
 
 def test_ticks_are_kept_across_pages_and_print_starts_a_batch(
-    admin_client_, clinic, other_clinic, settings
+    admin_client_, clinic, other_clinic_patient, settings
 ):
     settings.PATIENTS_PER_PAGE = 2
     a, b, c = (PatientFactory(clinic=clinic, last_name=n) for n in ("Adams", "Baker", "Clark"))
-    stranger = PatientFactory(clinic=other_clinic)
+    stranger = other_clinic_patient
     url = f"/batch/clinics/{clinic.pk}/new/"
     response = admin_client_.post(
         url, {"shown": f"{a.pk},{b.pk}", "tick": [a.pk, stranger.pk], "go": "page=2"}

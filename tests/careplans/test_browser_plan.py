@@ -29,7 +29,7 @@ def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library)
     # Change a dose.
     pfmt = plan.items.get(code="strengthening.pfmt")
     row = page.locator(f"#item-{pfmt.pk}")
-    row.get_by_label("hold s").fill("5")
+    row.get_by_label("hold (s)").fill("5")
     row.get_by_role("button", name="Save").click()
     page.wait_for_url("**/plans/*/")
     pfmt.refresh_from_db()

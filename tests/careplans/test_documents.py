@@ -18,7 +18,7 @@ from careplans.models import CarePlan
 from careplans.rules import phrases
 from careplans.services import visit_complete
 from tests.careplans.conftest import DATA, SAMPLES, example_intake
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, SignedCarePlanFactory
 
 DIARY = [
     {"time": "2026-03-02T06:45", "event": "rise"},
@@ -532,10 +532,10 @@ def test_a_plan_built_before_tiers_and_hold_reasons_still_prints(plan_from_intak
     assert "Plan items" in text_of(pdf(plan, "clinician"))
 
 
-def test_the_signed_plan_is_served_byte_for_byte(therapist_client, plan_from_intake, therapist):
-    plan = plan_from_intake("postpartum-penetration-pain")
-    signed = services.careplan_sign(plan=plan, user=therapist)
-    with signed.pdf.open("rb") as file:
+def test_the_signed_plan_is_served_byte_for_byte(therapist_client, patient, therapist):
+    # The stored file (here a blank sample page), never a new rendering.
+    plan = SignedCarePlanFactory(assessment__patient=patient, assessment__therapist=therapist)
+    with plan.pdf.open("rb") as file:
         stored = file.read()
     response = therapist_client.get(reverse("plan_document", args=[plan.pk, "patient", "pdf"]))
     assert response["Content-Type"] == "application/pdf"

@@ -12,6 +12,7 @@ from assessments.services.intake_import import intake_import
 from careplans import documents, services
 from careplans.models import CarePlan
 from tests.careplans.conftest import example_intake
+from tests.factories import SignedCarePlanFactory
 
 
 def text_of(pdf: bytes) -> str:
@@ -44,8 +45,8 @@ def test_a_first_plan_has_no_progress_section(plan):
     assert "Your progress" not in patient_pdf(plan)
 
 
-def test_the_plan_after_a_signed_one_shows_the_progress(plan, complete_assessment, therapist):
-    services.careplan_sign(plan=plan, user=therapist)
+def test_the_plan_after_a_signed_one_shows_the_progress(complete_assessment, therapist, library):
+    SignedCarePlanFactory(assessment=complete_assessment)
     complete_assessment.iciq_ui_sf_total = 14
     complete_assessment.save()
     later = review(complete_assessment, therapist, weeks=6, iciq_ui_sf_total=9, oxford_grade=3)
@@ -64,11 +65,11 @@ def test_the_plan_after_a_signed_one_shows_the_progress(plan, complete_assessmen
     assert "A change this big is one most people notice as a real difference" in text
 
 
-def test_a_new_version_is_re_issued_too(plan, complete_assessment, therapist):
+def test_a_new_version_is_re_issued_too(complete_assessment, therapist, library):
     review(complete_assessment, therapist, weeks=-6, iciq_ui_sf_total=16)  # an earlier visit
     complete_assessment.iciq_ui_sf_total = 15
     complete_assessment.save()
-    signed = services.careplan_sign(plan=plan, user=therapist)
+    signed = SignedCarePlanFactory(assessment=complete_assessment, with_items=True)
     second = services.careplan_new_version(plan=signed, user=therapist)
     assert second.version == 2
     text = patient_pdf(second)
@@ -76,8 +77,8 @@ def test_a_new_version_is_re_issued_too(plan, complete_assessment, therapist):
     assert "★" not in text  # 16 to 15 is not a real difference yet
 
 
-def test_one_visit_with_outcomes_is_not_progress(plan, complete_assessment, therapist):
-    services.careplan_sign(plan=plan, user=therapist)
+def test_one_visit_with_outcomes_is_not_progress(complete_assessment, therapist, library):
+    SignedCarePlanFactory(assessment=complete_assessment)
     later = review(
         complete_assessment,
         therapist,
@@ -93,8 +94,8 @@ def test_one_visit_with_outcomes_is_not_progress(plan, complete_assessment, ther
     assert "progress_svg" not in context(second)
 
 
-def test_a_plan_charts_the_visits_up_to_its_own_assessment(plan, complete_assessment, therapist):
-    services.careplan_sign(plan=plan, user=therapist)
+def test_a_plan_charts_the_visits_up_to_its_own_assessment(complete_assessment, therapist, library):
+    SignedCarePlanFactory(assessment=complete_assessment)
     complete_assessment.iciq_ui_sf_total = 14
     complete_assessment.save()
     middle = review(complete_assessment, therapist, weeks=6, iciq_ui_sf_total=10)
@@ -104,8 +105,8 @@ def test_a_plan_charts_the_visits_up_to_its_own_assessment(plan, complete_assess
     assert [value for _day, value in iciq.points] == [14, 10]
 
 
-def test_a_draft_visit_is_not_progress(plan, complete_assessment, therapist):
-    services.careplan_sign(plan=plan, user=therapist)
+def test_a_draft_visit_is_not_progress(complete_assessment, therapist, library):
+    SignedCarePlanFactory(assessment=complete_assessment)
     later = review(complete_assessment, therapist, weeks=6, iciq_ui_sf_total=5)
     second = services.careplan_build(assessment=later, user=therapist)
     assert "progress_svg" in context(second)

@@ -9,8 +9,7 @@ from django.urls import reverse
 from careplans.models import Recipient, RecipientKind
 from careplans.selectors import default_recipient, recipients_for_clinic
 from careplans.services.recipients import recipient_create, recipient_update
-from clinic.models import Role
-from tests.factories import MembershipFactory, RecipientFactory, UserFactory
+from tests.factories import RecipientFactory
 
 
 def list_url(clinic) -> str:
@@ -180,11 +179,9 @@ def test_a_therapist_is_forbidden_and_an_outsider_finds_nothing(
 
 
 def test_another_clinics_admin_does_not_find_this_clinics_recipient(
-    client, clinic, other_clinic, gp
+    client, clinic, other_clinic, other_clinic_admin, gp
 ) -> None:
-    their_admin = UserFactory()
-    MembershipFactory(user=their_admin, clinic=other_clinic, role=Role.CLINIC_ADMIN)
-    client.force_login(their_admin)
+    client.force_login(other_clinic_admin)
     assert client.get(list_url(clinic)).status_code == 404
     assert client.get(url("recipient_edit", gp)).status_code == 404
     # Nor through their own clinic's address.

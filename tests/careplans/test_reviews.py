@@ -3,10 +3,13 @@
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from careplans import services
 from careplans.models import Review
 from careplans.reviews import reviews_for_plan
+from tests.assessments.test_assessment_edit import form_data
+from tests.factories import ReviewFactory, SignedCarePlanFactory
 
 SIGNED = date(2026, 11, 2)
 
@@ -83,14 +86,14 @@ def test_signing_schedules_reviews_and_a_newer_plan_supersedes_them(plan, therap
 
 
 def test_a_completed_review_visit_closes_the_reviews_due(
-    therapist_client, plan, therapist, patient
+    therapist_client, complete_assessment, patient
 ):
-    far_review(plan)
-    services.careplan_sign(plan=plan, user=therapist)
-    bladder = Review.objects.get(reason="bladder_training")
+    plan = SignedCarePlanFactory(assessment=complete_assessment)
+    today = timezone.localdate()
+    bladder = ReviewFactory(plan=plan, reason="bladder_training", due_on=today + timedelta(weeks=6))
+    planned = ReviewFactory(plan=plan, reason="planned", due_on=today + timedelta(weeks=12))
     therapist_client.post(reverse("assessment_new", args=[patient.pk]), {"kind": "review"})
     visit = patient.assessments.filter(kind="review").get()
-    from tests.assessments.test_assessment_edit import form_data
 
     therapist_client.post(
         reverse("visit_complete", args=[visit.pk]),
@@ -98,4 +101,5 @@ def test_a_completed_review_visit_closes_the_reviews_due(
     )
     bladder.refresh_from_db()
     assert bladder.closed_reason == "done" and bladder.closed_by_assessment == visit
-    assert Review.objects.open().filter(due_on__gt=bladder.due_on + timedelta(days=14)).exists()
+    planned.refresh_from_db()
+    assert planned.closed_at is None  # due beyond the visit's 14 days

@@ -7,6 +7,7 @@ careplan-v1.md. Pure Python: no database, no Django.
 
 import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,75 +24,11 @@ from careplans.rules import (
 )
 from clinic import i18n
 
-# contracts/examples/intake-example.json, as published with careplan-v1.
-EXAMPLE_INTAKE: dict[str, Any] = {
-    "schema": "pelvic-intake/1",
-    "patient": {
-        "anatomy": "vulva",
-        "age": 54,
-        "weight_kg": 82,
-        "pronouns": "she/her",
-        "language": "en",
-    },
-    "symptoms": {
-        "stress_leak_triggers": ["cough", "sneeze", "lift"],
-        "urgency": True,
-        "urge_leaks": False,
-        "day_voids": 10,
-        "night_voids": 1,
-        "voiding_difficulty": False,
-        "incomplete_emptying": False,
-        "pelvic_pain": False,
-        "painful_penetration": True,
-        "painful_orgasm": False,
-        "constipation": True,
-        "straining_to_defecate": True,
-        "prolapse_bulge": False,
-        "constant_tension": False,
-    },
-    "exam": {
-        "consent_recorded": True,
-        "internal_exam": True,
-        "tone": "normal",
-        "oxford_grade": 2,
-        "endurance_s": 4,
-        "repetitions": 4,
-        "fast_contractions": 6,
-        "relaxation": "complete",
-        "accessory_muscles": True,
-        "breath_holding": True,
-        "bearing_down": False,
-        "knack": False,
-        "tenderness": False,
-    },
-    "hormonal": {
-        "status": "postmenopausal",
-        "vaginal_atrophy": True,
-        "systemic_hrt": False,
-        "vaginal_estrogen": False,
-    },
-    "history": {
-        "vaginal_births": 2,
-        "instrumental_birth": True,
-        "pelvic_surgery": False,
-        "high_stress": False,
-        "poor_sleep": False,
-        "pfmt_months_tried": 0,
-    },
-    "lifestyle": {
-        "caffeine_drinks_per_day": 5,
-        "alcohol_units_per_week": 6,
-        "fluid_intake_ml": 1400,
-        "bmi": 31.2,
-        "smoker": False,
-        "chronic_cough": False,
-    },
-    "red_flags": [],
-    "questionnaires": {
-        "iciq_ui_sf": {"frequency": 3, "amount": 2, "interference": 6},
-        "iqq3": {"any_leak_3_months": True, "when": ["activity", "urge"], "most_often": "activity"},
-    },
-}
+# The worked example of contract pelvic-intake/1 (contracts/examples/intake-example.json),
+# as published with careplan-v1.
+EXAMPLE_INTAKE: dict[str, Any] = json.loads(
+    (Path(__file__).parent.parent / "assessments" / "data" / "intake-example.json").read_text()
+)
 
 # A two-day diary (diary-v1 columns).
 DIARY_CSV = """time,event,volume_ml,urgency,note

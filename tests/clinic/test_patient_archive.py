@@ -2,7 +2,7 @@ import pytest
 from django.db.models import ProtectedError
 from django.urls import reverse
 
-from clinic.models import AccessLog
+from tests.factories import AccessLogFactory
 
 
 def test_a_clinic_admin_archives_and_restores(admin_client_, patient):
@@ -31,6 +31,6 @@ def test_it_checks_clinic_membership(outsider_client, patient, name):
 
 
 def test_a_patient_with_records_is_never_deleted(therapist_client, patient, therapist):
-    AccessLog.objects.create(user=therapist, patient=patient, what="x", path="/")
+    AccessLogFactory(user=therapist, patient=patient)
     with pytest.raises(ProtectedError):
         patient.delete()

@@ -10,11 +10,11 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clinic.csv_rows import FORMULA_STARTS
 from clinic.models import Patient
 from clinic.patient_csv import (
     ANATOMIES,
     COLUMNS,
-    FORMULA_STARTS,
     MAX_CHARS,
     ParsedImport,
     PatientRow,

@@ -22,9 +22,8 @@ def test_header_shows_name_age_pronouns_and_language(therapist_client, patient):
     assert "Spanish" in header
 
 
-def test_a_colleague_in_the_same_clinic_can_open_it(client, colleague, patient):
-    client.force_login(colleague)
-    assert client.get(url(patient)).status_code == 200
+def test_a_colleague_in_the_same_clinic_can_open_it(colleague_client, patient):
+    assert colleague_client.get(url(patient)).status_code == 200
 
 
 def test_it_checks_clinic_membership(outsider_client, patient):

@@ -4,23 +4,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from careplans.models import CarePlan, Review
-from tests.factories import AssessmentFactory, PatientFactory
+from careplans.models import Review
+from tests.factories import AssessmentFactory, CarePlanFactory, PatientFactory, ReviewFactory
 
 URL = reverse("home")
 
 
 def make_review(patient, therapist, *, days: int, closed: bool = False) -> Review:
-    assessment = AssessmentFactory(patient=patient, therapist=therapist)
-    plan = CarePlan.objects.create(
-        patient=patient, assessment=assessment, built={}, created_by=therapist
-    )
-    return Review.objects.create(
-        patient=patient,
+    # Behind each review a draft plan, counted among the therapist's drafts.
+    plan = CarePlanFactory(assessment__patient=patient, assessment__therapist=therapist)
+    return ReviewFactory(
         plan=plan,
         reason="bladder_training",
         due_on=timezone.localdate() + datetime.timedelta(days=days),
-        closed_at=timezone.now() if closed else None,
+        closed=closed,
     )
 
 
@@ -35,9 +32,9 @@ def week(clinic, therapist, colleague):
     days_left = (monday + datetime.timedelta(days=6) - timezone.localdate()).days
     make_review(mine, therapist, days=days_left)
     make_review(theirs, colleague, days=days_left + 1)  # next week
-    flagged = AssessmentFactory(patient=mine, therapist=therapist, red_flags=["pelvic_mass"])
-    flagged.has_red_flags = True
-    flagged.save()
+    AssessmentFactory(
+        patient=mine, therapist=therapist, red_flags=["pelvic_mass"], has_red_flags=True
+    )
     return mine, theirs
 
 

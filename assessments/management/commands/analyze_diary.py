@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -26,7 +28,14 @@ class Command(BaseCommand):
             default=DEFAULT_DAYTIME_FREQUENCY_THRESHOLD,
         )
 
-    def handle(self, *args, diary_csv: Path, age, weight_kg, **options) -> None:
+    def handle(
+        self,
+        *args: Any,
+        diary_csv: Path,
+        age: int | None,
+        weight_kg: float | None,
+        **options: Any,
+    ) -> None:
         fail = _failer(self)
         if age is not None and not 0 <= age <= 120:
             fail(f"--age must be from 0 to 120, not {age}")
@@ -50,8 +59,8 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(metrics, indent=2))
 
 
-def _failer(command: BaseCommand):
-    def fail(message: str) -> None:
+def _failer(command: BaseCommand) -> Callable[[str], NoReturn]:
+    def fail(message: str) -> NoReturn:
         command.stderr.write(message)
         raise SystemExit(2)
 

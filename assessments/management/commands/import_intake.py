@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, NoReturn
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,8 +22,16 @@ class Command(BaseCommand):
         parser.add_argument("--clinic", type=int, required=True, help="the clinic's id")
         parser.add_argument("--therapist", required=True, help="username of the therapist")
 
-    def handle(self, *args, intake_json: Path, patient: str, clinic: int, therapist: str, **o):
-        def fail(message: str) -> None:
+    def handle(
+        self,
+        *args: Any,
+        intake_json: Path,
+        patient: str,
+        clinic: int,
+        therapist: str,
+        **o: Any,
+    ) -> None:
+        def fail(message: str) -> NoReturn:
             self.stderr.write(message)
             raise SystemExit(2)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
@@ -35,12 +36,12 @@ class Command(BaseCommand):
 
     def handle(
         self,
-        *args,
+        *args: Any,
         intake_json: Path,
         pdf: Path | None,
         summary: Path | None,
         letter: Path | None,
-        **options,
+        **options: Any,
     ) -> None:
         try:
             intake, folder = load_intake_file(intake_json)

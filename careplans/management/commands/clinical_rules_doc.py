@@ -6,6 +6,7 @@ With --check, write nothing and exit 1 when the file differs from what the rules
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="fail if it is out of date")
 
-    def handle(self, *args, check: bool, **options) -> None:
+    def handle(self, *args: Any, check: bool, **options: Any) -> None:
         text = clinical_rules_markdown()
         if check:
             if not DOC.exists() or DOC.read_text(encoding="utf-8") != text:

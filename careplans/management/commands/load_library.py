@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from careplans.library import LibraryError, load_library_entries
@@ -24,7 +26,7 @@ class Command(BaseCommand):
             help="also overwrite existing entries with the fixture's wording",
         )
 
-    def handle(self, *args, clinic: int | None, update: bool, **options) -> None:
+    def handle(self, *args: Any, clinic: int | None, update: bool, **options: Any) -> None:
         try:
             total = len(load_library_entries())
         except LibraryError as error:

@@ -6,15 +6,18 @@ Synthetic data only. Does nothing if the demo patients already have visits."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from assessments.intake import intake_diary, load_intake_file
 from assessments.services.intake_import import intake_import
 from careplans import services
+from careplans.models import CarePlan
 from careplans.services import visit_complete
 from clinic.models import Patient
 
@@ -24,7 +27,7 @@ STORY = Path(settings.BASE_DIR) / "fixtures" / "demo"
 class Command(BaseCommand):
     help = "Add the demo clinic's synthetic visits and plans (idempotent)."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         tess = get_user_model().objects.get(username="tess")
         with transaction.atomic():
             maria = self._visit("R0001", "intake-maria.json", tess, note="Small steps, every day.")
@@ -36,7 +39,9 @@ class Command(BaseCommand):
             services.careplan_sign(plan=maria, user=tess)  # renders and stores the PDF
         self.stdout.write("Demo story added: a signed plan, a draft plan and a red flag.")
 
-    def _visit(self, record: str, intake_file: str, therapist, note: str = ""):
+    def _visit(
+        self, record: str, intake_file: str, therapist: User, note: str = ""
+    ) -> CarePlan | None:
         patient = Patient.objects.get(clinic_id=1, record_number=record)
         if patient.assessments.exists():
             return None

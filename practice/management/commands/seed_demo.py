@@ -6,7 +6,9 @@ Never real data: names are drawn from short lists and every value is random.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -38,7 +40,15 @@ class Command(BaseCommand):
         parser.add_argument("--clinic", type=int, help="clinic id (default: the first clinic)")
         parser.add_argument("--seed", type=int, default=2026)
 
-    def handle(self, *args, patients: int, assessments: int, clinic, seed: int, **options):
+    def handle(
+        self,
+        *args: Any,
+        patients: int,
+        assessments: int,
+        clinic: int | None,
+        seed: int,
+        **options: Any,
+    ) -> None:
         if patients < 0 or assessments < 0:
             raise CommandError("--patients and --assessments must be 0 or more")
         clinics = Clinic.objects.order_by("pk")
@@ -85,7 +95,9 @@ def seed_patients(*, clinic: Clinic, count: int, seed: int = 2026) -> int:
     return len(rows)
 
 
-def seed_visits(*, clinic: Clinic, count: int, seed: int = 2026, patient_ids=None) -> int:
+def seed_visits(
+    *, clinic: Clinic, count: int, seed: int = 2026, patient_ids: Sequence[int] | None = None
+) -> int:
     """Completed visits with scores over the clinic's patients; a signed-plan-like review
     schedule for one patient in ten, so dashboards have something to show."""
 
