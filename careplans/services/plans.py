@@ -53,9 +53,17 @@ def build_for_assessment(assessment: Assessment) -> rules.BuiltPlan:
     return rules.build(intake, diary=diary, settings=settings)
 
 
-def _draft(plan: CarePlan) -> None:
-    if plan.status != PlanStatus.DRAFT:
+def _draft(plan: CarePlan) -> CarePlan:
+    """The plan re-read under a row lock for this transaction, refused unless a draft.
+
+    Checking the caller's copy is not enough: a write that races the signing would pass on
+    a copy read before it and change a plan whose PDF is already stored. With the lock it
+    waits for the signing to commit, then finds the plan signed.
+    """
+    current = CarePlan.objects.select_for_update().get(pk=plan.pk)
+    if current.status != PlanStatus.DRAFT:
         raise PlanLocked()
+    return current
 
 
 @transaction.atomic
@@ -165,7 +173,7 @@ def careplan_item_add(
 def careplan_update_note(
     *, plan: CarePlan, personal_note: str, next_review_on: date | None
 ) -> CarePlan:
-    _draft(plan)
+    plan = _draft(plan)
     plan.personal_note = personal_note
     plan.next_review_on = next_review_on
     plan.save(update_fields=["personal_note", "next_review_on"])
@@ -179,8 +187,7 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
     Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
     is signed only with a reason, kept with the warnings it answers.
     """
-    plan = CarePlan.objects.select_for_update().get(pk=plan.pk)
-    _draft(plan)
+    plan = _draft(plan)
     warnings = plan_safety_warnings(plan)
     reason = reason.strip()
     if warnings and not reason:
