@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.ContentSecurityPolicyMiddleware",
+    "clinic.middleware.PrivateResponseMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"

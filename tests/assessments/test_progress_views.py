@@ -196,7 +196,8 @@ def test_the_chart_is_an_svg_with_a_panel_per_measure(therapist_client, visits, 
     response = therapist_client.get(urls(patient)["patient_progress_chart"])
     assert response["Content-Type"] == "image/svg+xml; charset=utf-8"
     assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert response["Cache-Control"] == "private, no-cache"
+    # Revalidated by its ETag, and never stored: it holds patient data.
+    assert response["Cache-Control"] == "private, no-cache, no-store"
     svg = response.content.decode()
     root = ET.fromstring(svg)
     assert root.find(f"{SVG}title").text == "Progress over visits: Maria Santos"
