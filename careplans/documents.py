@@ -316,7 +316,7 @@ def clinician_context(printable: Printable) -> dict[str, Any]:
             if plan.is_signed or plan.pk is None
             else plan_safety_warnings(plan, items=printable.items)
         ),
-        "letters_due": [RecipientKind(kind).label for kind in _due(printable)],
+        "letters_due": [label for _kind, label in letters_due(plan, items=printable.items)],
     }
 
 
@@ -331,21 +331,25 @@ def _flag_tiers(plan: CarePlan, age: int) -> list[dict[str, Any]]:
     ]
 
 
-def _letter_items(printable: Printable) -> list[LetterItem]:
-    return [LetterItem(i.code, i.category, i.phase, i.removed) for i in printable.items]
+def _letter_items(items: Sequence[CarePlanItem]) -> list[LetterItem]:
+    return [LetterItem(i.code, i.category, i.phase, i.removed) for i in items]
 
 
-def _due(printable: Printable) -> list[str]:
+def _due(plan: CarePlan, items: Sequence[CarePlanItem]) -> list[str]:
     return due_letters(
-        referral_urgency=printable.plan.referral_urgency,
-        items=_letter_items(printable),
-        anatomy=printable.plan.patient.anatomy,
+        referral_urgency=plan.referral_urgency,
+        items=_letter_items(items),
+        anatomy=plan.patient.anatomy,
     )
 
 
-def letters_due(plan: CarePlan) -> list[tuple[str, StrOrPromise]]:
-    """(recipient kind, label) of each letter due now, most urgent first."""
-    return [(kind, RecipientKind(kind).label) for kind in _due(Printable.stored(plan))]
+def letters_due(
+    plan: CarePlan, *, items: Sequence[CarePlanItem] | None = None
+) -> list[tuple[str, StrOrPromise]]:
+    """(recipient kind, label) of each letter due now, most urgent first; from the plan's
+    items alone (the plan page passes those it has already read)."""
+    items = list(plan.items.all()) if items is None else items
+    return [(kind, RecipientKind(kind).label) for kind in _due(plan, items)]
 
 
 def _findings_for_letter(summary: dict[str, Any]) -> dict[str, Any]:
@@ -371,13 +375,13 @@ def referral_context(printable: Printable, recipient: str) -> dict[str, Any]:
     plan = printable.plan
     anatomy = plan.patient.anatomy
     kind = recipient if recipient in RecipientKind.values else GP
-    due = _due(printable)
+    due = _due(printable.plan, printable.items)
     tier = plan.referral_urgency
     about_red_flags = tier is not None and kind == tier_recipient(tier)
     # A letter asks about what is due now; one on request also names what waits.
     chosen = {
         item.code
-        for item in items_for(kind, _letter_items(printable), anatomy)
+        for item in items_for(kind, _letter_items(printable.items), anatomy)
         if item.phase == 1 or kind not in due
     }
     referral_items = [

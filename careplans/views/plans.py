@@ -69,7 +69,7 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             "warnings": warnings,
             "versions": plan.assessment.care_plans.order_by("-version"),
             "documents": documents.DOCUMENTS,
-            "letters_due": documents.letters_due(plan),
+            "letters_due": documents.letters_due(plan, items=items),
             "recipient_kinds": RecipientKind.choices,
             "sign_form": SignForm(),
         },
