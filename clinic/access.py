@@ -12,7 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from clinic.models import AccessLog, Clinic, Membership, Patient, PatientQuerySet, Role
+from clinic.models import (
+    AccessLog,
+    AuditAction,
+    Clinic,
+    Membership,
+    Patient,
+    PatientQuerySet,
+    Role,
+)
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -68,26 +76,91 @@ def require_role(request: AuthenticatedHttpRequest, patient: Patient, *roles: st
         raise PermissionDenied(_("Your role in this clinic does not allow this."))
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address the request came from, for the audit trail."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def log_access(
     request: AuthenticatedHttpRequest,
     patient: Patient | None,
     what: str,
     *,
     patient_ids: Iterable[int] = (),
+    action: str = AuditAction.VIEW,
+    clinic: Clinic | None = None,
+    query: str = "",
 ) -> None:
-    """Record that the user opened this patient's record, once per request; or, for one
-    file holding many patients' records (``patient_ids``), one row for each. Every audit
-    row is written here."""
+    """Record that the user opened this patient's record (once per request for reads) or
+    acted on it; or, for one file or page holding many patients' records
+    (``patient_ids``), one row for each; or, with neither, one row for the clinic (a list
+    or search that found nobody). Every audit row is written here or in ``log_sign_in``."""
     path = request.get_full_path()[:500]
-    if patient is None:
-        AccessLog.objects.bulk_create(
-            AccessLog(user=request.user, patient_id=pk, what=what, path=path) for pk in patient_ids
+    address = client_address(request)
+    query = query[:200]
+
+    def row(patient_id: int | None, clinic_id: int | None) -> AccessLog:
+        return AccessLog(
+            user=request.user,
+            username=request.user.get_username()[:150],
+            patient_id=patient_id,
+            clinic_id=clinic_id,
+            action=action,
+            what=what[:200],
+            path=path,
+            query=query,
+            role=role_in(request, clinic_id) or "" if clinic_id else "",
+            ip_address=address,
         )
+
+    if patient is None:
+        ids = list(patient_ids)
+        if ids:
+            clinic_of = dict(Patient.objects.filter(pk__in=ids).values_list("pk", "clinic_id"))
+            AccessLog.objects.bulk_create(row(pk, clinic_of.get(pk)) for pk in ids)
+        elif clinic is not None:
+            AccessLog.objects.bulk_create([row(None, clinic.pk)])
         return
-    if getattr(request, "_floorplan_access_logged", False):
-        return
-    request._floorplan_access_logged = True
-    AccessLog.objects.create(user=request.user, patient=patient, what=what, path=path)
+    if action == AuditAction.VIEW:
+        if getattr(request, "_floorplan_access_logged", False):
+            return
+        request._floorplan_access_logged = True
+    AccessLog.objects.bulk_create([row(patient.pk, patient.clinic_id)])
+
+
+def log_sign_in(
+    request: HttpRequest,
+    *,
+    action: str,
+    what: str,
+    user: User | None = None,
+    username: str = "",
+) -> None:
+    """Sign-ins, failed sign-ins, lockouts and sign-outs: rows with no patient, one for
+    each clinic the user works in (so each clinic's report shows them), or one with no
+    clinic when the name matches nobody."""
+    path = request.get_full_path()[:500]
+    address = client_address(request)
+    name = (user.get_username() if user is not None else username)[:150]
+    memberships = list(Membership.objects.active().filter(user=user)) if user is not None else []
+    rows = [
+        AccessLog(
+            user=user,
+            username=name,
+            clinic_id=m.clinic_id,
+            role=m.role,
+            action=action,
+            what=what[:200],
+            path=path,
+            ip_address=address,
+        )
+        for m in memberships
+    ] or [
+        AccessLog(
+            user=user, username=name, action=action, what=what[:200], path=path, ip_address=address
+        )
+    ]
+    AccessLog.objects.bulk_create(rows)
 
 
 def clinic_for_admin(request: AuthenticatedHttpRequest, clinic_id: int) -> Clinic:

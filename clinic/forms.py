@@ -189,6 +189,9 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
             "bladder_training_target_min",
             "down_training_minutes",
             "phase_one_limit",
+            "require_two_factor",
+            "allow_trusted_browsers",
+            "idle_timeout_minutes",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 

@@ -76,6 +76,26 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(60)],
         help_text=_("A convention: no dosing standard exists; the therapist sets it per plan."),
     )
+    # Security settings (issue 10): off in the demo clinic so its logins stay one step.
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in for everyone"),
+        default=False,
+        help_text=_(
+            "Everyone working in this clinic signs in with a code from an authenticator app "
+            "(or a one-time backup code) as well as their password."
+        ),
+    )
+    allow_trusted_browsers = models.BooleanField(
+        _("allow “trust this browser for 30 days”"),
+        default=False,
+        help_text=_("Staff may skip the two-factor code on a browser they trusted."),
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        _("sign out after this many idle minutes"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
+        help_text=_("At least 5 minutes, at most 12 hours. A warning shows a minute before."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -255,22 +275,68 @@ class Patient(models.Model):
         return self.age_on(timezone.localdate())
 
 
+class AuditAction(models.TextChoices):
+    """What an audit row records: reads of patient data, clinical actions, sign-ins."""
+
+    VIEW = "view", _("Opened")
+    LIST = "list", _("Listed or searched")
+    EDIT = "edit", _("Edited")
+    PRINT = "print", _("Printed or downloaded")
+    EXPORT = "export", _("Exported")
+    IMPORT = "import", _("Imported")
+    SIGN = "sign", _("Signed")
+    NEW_VERSION = "new_version", _("New plan version")
+    REFERRAL = "referral", _("Referral letter")
+    ARCHIVE = "archive", _("Archived")
+    RESTORE = "restore", _("Restored")
+    BATCH_PRINT = "batch_print", _("Batch print")
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    LOCKED_OUT = "locked_out", _("Locked out")
+    SIGN_OUT = "sign_out", _("Signed out")
+    SECURITY = "security", _("Security change")
+
+
 class AccessLog(models.Model):
-    """One row each time someone opens a patient's record or one of its documents."""
+    """The audit trail: one row for every read of patient data, every clinical action and
+    every sign-in (failed ones included). Append-only: rows are never changed or deleted
+    (see ``save`` and ``delete``)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+        null=True,
+        blank=True,
     )
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_log")
+    # The name typed at a failed sign-in, which may match no user.
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="access_log", null=True, blank=True
+    )
+    patient = models.ForeignKey(
+        Patient, on_delete=models.PROTECT, related_name="access_log", null=True, blank=True
+    )
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    action = models.CharField(
+        _("action"), max_length=20, choices=AuditAction.choices, default=AuditAction.VIEW
+    )
     what = models.CharField(_("what"), max_length=200)
     path = models.CharField(_("page"), max_length=500)
+    # A list or search page's query, so the report shows what was looked for.
+    query = models.CharField(_("search"), max_length=200, blank=True)
+    # The role the user acted in (e.g. who signed as what).
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
-        indexes = [models.Index(fields=["patient", "-at"], name="access_by_patient")]
+        indexes = [
+            models.Index(fields=["patient", "-at"], name="access_by_patient"),
+            models.Index(fields=["clinic", "-at"], name="access_by_clinic"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.what}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.username} {self.what}"

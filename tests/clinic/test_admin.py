@@ -22,6 +22,7 @@ def test_a_clinic_created_in_the_admin_gets_the_library(client, db):
             "bladder_training_target_min": 180,
             "nocturia_min_voids": 2,
             "down_training_minutes": 5,
+            "idle_timeout_minutes": 30,
             "memberships-TOTAL_FORMS": 0,
             "memberships-INITIAL_FORMS": 0,
         },

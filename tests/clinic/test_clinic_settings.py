@@ -19,6 +19,7 @@ def data(clinic, **overrides) -> dict:
         "bladder_training_target_min": 180,
         "down_training_minutes": 5,
         "phase_one_limit": 5,
+        "idle_timeout_minutes": 30,
     }
     values.update(overrides)
     return values
