@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,19 @@ def plan_for_user(request: AuthenticatedHttpRequest, plan_id: int) -> CarePlan:
         )
     except CarePlan.DoesNotExist:
         raise Http404(_("No such care plan.")) from None
+
+
+def may_sign(request: AuthenticatedHttpRequest, plan: CarePlan) -> bool:
+    """Issue 10: only a therapist of the plan's clinic signs (a clinic admin only when
+    they are also a therapist there)."""
+    return any(
+        m.clinic_id == plan.patient.clinic_id and m.is_therapist for m in memberships_for(request)
+    )
+
+
+def require_signer(request: AuthenticatedHttpRequest, plan: CarePlan) -> None:
+    if not may_sign(request, plan):
+        raise PermissionDenied(_("Only a therapist of this clinic can sign a care plan."))
 
 
 def plan_item_for_user(

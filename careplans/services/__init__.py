@@ -4,6 +4,7 @@ from here (``from careplans import services``; ``services.careplan_sign``)."""
 
 from careplans.services.plans import (
     DEFAULT_REVIEW_AFTER_WEEKS,
+    PlanChangedWhileSigning,
     PlanLocked,
     build_for_assessment,
     careplan_build,
@@ -26,6 +27,7 @@ from careplans.services.reviews import (
 __all__ = [
     "DEFAULT_REVIEW_AFTER_WEEKS",
     "REVIEW_EARLY_DAYS",
+    "PlanChangedWhileSigning",
     "PlanLocked",
     "build_for_assessment",
     "careplan_build",

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Status
 from assessments.selectors import assessment_to_intake, diary_events
 from careplans import rules
-from careplans.documents import render_pdf
+from careplans.documents import Printable, render_pdf
 from careplans.models import (
     CarePlan,
     CarePlanItem,
@@ -26,6 +29,7 @@ from careplans.models import (
 )
 from careplans.selectors import plan_safety_warnings, plan_settings
 from careplans.services.reviews import reviews_schedule
+from clinic.models import Membership, Patient
 
 # NICE NG210: review during a PFMT programme; the default first review is mid-programme.
 DEFAULT_REVIEW_AFTER_WEEKS = 6
@@ -180,45 +184,129 @@ def careplan_update_note(
     return plan
 
 
-@transaction.atomic
+class PlanChangedWhileSigning(ValidationError):
+    """The plan kept changing while its PDF rendered: nothing was signed."""
+
+
+# A render takes about half a second; an edit landing in it makes the signing render again.
+SIGNING_ATTEMPTS = 3
+
+
+class _Changed(Exception):
+    """Raised inside the signing transaction to roll it back and render again."""
+
+
+def _row(instance: Model) -> dict[str, object]:
+    return {
+        field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields
+    }
+
+
+def _fingerprint(
+    plan: CarePlan, items: Sequence[CarePlanItem], library: Iterable[Intervention]
+) -> str:
+    """A digest of the rows the patient's PDF prints: the plan, its items in order, the
+    patient and clinic, and the library texts of the plan's items."""
+    codes = {item.code for item in items}
+    rows = {
+        "plan": _row(plan),
+        "patient": _row(plan.patient),
+        "clinic": _row(plan.patient.clinic),
+        "items": [_row(item) for item in items],
+        "library": sorted(
+            (_row(entry) for entry in library if entry.code in codes), key=lambda r: str(r["code"])
+        ),
+    }
+    encoded = json.dumps(rows, sort_keys=True, default=str).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _require_therapist(plan: CarePlan, user: User) -> None:
+    """Issue 10: a signature is a clinical act; only a therapist of the plan's clinic signs
+    (a clinic admin when also a therapist there)."""
+    memberships = Membership.objects.active().filter(user=user, clinic_id=plan.patient.clinic_id)
+    if not any(membership.is_therapist for membership in memberships):
+        raise PermissionDenied(_("Only a therapist of this clinic can sign a care plan."))
+
+
 def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
-    """Lock the plan and store the patient's PDF with its SHA-256.
+    """Store the patient's PDF with its SHA-256 and lock the plan.
+
+    WeasyPrint takes about half a second, so the PDF renders with no transaction open
+    (other writers never wait for it); the signature then commits in a short transaction
+    that locks the plan and stores it only if the rows the PDF prints are unchanged since
+    they were read. An edit that landed in between makes it render again; a plan that keeps
+    changing is not signed.
 
     Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
     is signed only with a reason, kept with the warnings it answers.
     """
-    plan = _draft(plan)
-    warnings = plan_safety_warnings(plan)
-    reason = reason.strip()
-    if warnings and not reason:
-        raise ValidationError(
-            {"reason": _("This plan breaks a safety rule: say why you sign it as it is.")}
+    _require_therapist(plan, user)
+    for _attempt in range(SIGNING_ATTEMPTS):
+        snapshot = (
+            CarePlan.objects.select_related("patient", "patient__clinic", "assessment")
+            .filter(pk=plan.pk)
+            .first()
         )
-    plan.signing_reason = reason if warnings else ""
-    plan.signing_warnings = warnings
-    plan.status = PlanStatus.SIGNED
-    plan.signed_by = user
-    plan.signed_at = timezone.now()
-    pdf = render_pdf(plan, "patient")
+        if snapshot is None or snapshot.status != PlanStatus.DRAFT:
+            raise PlanLocked()
+        printable = Printable.stored(snapshot)
+        fingerprint = _fingerprint(snapshot, printable.items, printable.library.values())
+        warnings = plan_safety_warnings(snapshot, items=printable.items)
+        reason = reason.strip()
+        if warnings and not reason:
+            raise ValidationError(
+                {"reason": _("This plan breaks a safety rule: say why you sign it as it is.")}
+            )
+        # The plan as it will be stored, so the PDF prints the signature.
+        snapshot.status = PlanStatus.SIGNED
+        snapshot.signed_by = user
+        snapshot.signed_at = timezone.now()
+        snapshot.signing_reason = reason if warnings else ""
+        snapshot.signing_warnings = warnings
+        pdf = render_pdf(printable, "patient")
+        try:
+            return _store_signature(snapshot, fingerprint=fingerprint, pdf=pdf)
+        except _Changed:
+            continue
+    raise PlanChangedWhileSigning(
+        _(
+            "The plan changed while it was being signed, so it was not signed. "
+            "Check it and sign again."
+        )
+    )
+
+
+@transaction.atomic
+def _store_signature(signed: CarePlan, *, fingerprint: str, pdf: bytes) -> CarePlan:
+    plan = _draft(signed)
+    plan.patient = Patient.objects.select_related("clinic").get(pk=plan.patient_id)
+    items = list(plan.items.all())
+    library = Intervention.objects.filter(
+        clinic_id=plan.patient.clinic_id, code__in={item.code for item in items}
+    )
+    if _fingerprint(plan, items, library) != fingerprint:
+        raise _Changed()
+    for field in SIGNATURE_FIELDS:
+        setattr(plan, field, getattr(signed, field))
     plan.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    plan.pdf.save(
-        f"plan-{plan.patient.record_number}-v{plan.version}-{plan.pk}.pdf",
-        ContentFile(pdf),
-        save=False,
-    )
-    plan.save(
-        update_fields=[
-            "status",
-            "signed_by",
-            "signed_at",
-            "pdf",
-            "pdf_sha256",
-            "signing_reason",
-            "signing_warnings",
-        ]
-    )
-    reviews_schedule(plan=plan)
+    plan.pdf.save(_pdf_name(plan), ContentFile(pdf), save=False)
+    try:
+        plan.save(update_fields=[*SIGNATURE_FIELDS, "pdf", "pdf_sha256"])
+        reviews_schedule(plan=plan)
+    except BaseException:
+        plan.pdf.delete(save=False)  # the row was not stored: nor is its file kept
+        raise
     return plan
+
+
+SIGNATURE_FIELDS = ("status", "signed_by", "signed_at", "signing_reason", "signing_warnings")
+
+
+def _pdf_name(plan: CarePlan) -> str:
+    # The record number is free text: only its safe characters name the stored file.
+    record = re.sub(r"[^A-Za-z0-9_-]", "_", plan.patient.record_number)[:40]
+    return f"plan-{record}-v{plan.version}-{plan.pk}.pdf"
 
 
 @transaction.atomic
