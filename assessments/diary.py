@@ -73,6 +73,13 @@ class DiaryError(ValueError):
 # --- Parsing -----------------------------------------------------------------------------
 
 
+# The years a diary's dates may fall in: every year but the calendar's first and last, as
+# a diary's days and charts reach into the day before and after (year 1 or 9999 would
+# overflow Python's dates there).
+FIRST_YEAR = 2
+LAST_YEAR = 9998
+
+
 def _shown(value: str) -> str:
     """A value quoted back to the user, cut short so a message stays readable."""
     return value if len(value) <= 40 else value[:40] + "…"
@@ -94,6 +101,14 @@ def _parse_time(line: int, text: str, errors: list[RowError]) -> datetime | None
         return None
     if match and match.end() == len(text):
         year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            message = _(
+                "Line %(line)d: the year of '%(value)s' is at the edge of the calendar "
+                "(a diary's years run from %(first)d to %(last)d); check the year."
+            )
+            values = {"line": line, "value": _shown(text), "first": FIRST_YEAR, "last": LAST_YEAR}
+            errors.append(RowError(line, "time", message % values))
+            return None
         try:
             return datetime(year, month, day, hour, minute, second)  # noqa: DTZ001 (local)
         except ValueError:

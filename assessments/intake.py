@@ -129,7 +129,35 @@ def load_intake_text(text: str | bytes) -> dict[str, Any]:
         raise _file_error(_("is nested too deeply")) from None
     except ValueError:  # an integer with thousands of digits
         raise _file_error(_("contains a number too long to read")) from None
+    where = _unstorable(data, [])
+    if where is not None:
+        # JSON may escape half of a surrogate pair alone ("\\ud800"): that is no character,
+        # and neither a page nor a database can hold it.
+        message = _("contains an escaped character that is not text (a lone \\ud800-\\udfff)")
+        raise IntakeError([FieldError(_field(where, "(intake)"), message)])
     return validate_intake(data)
+
+
+def _unstorable(value: object, path: list[object]) -> list[object] | None:
+    """The path to a string holding a lone surrogate (or to the object whose key does)."""
+    if isinstance(value, str):
+        return path if _UNSTORABLE_RE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _UNSTORABLE_RE.search(key):
+                return path
+            where = _unstorable(item, [*path, key])
+            if where is not None:
+                return where
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            where = _unstorable(item, [*path, index])
+            if where is not None:
+                return where
+    return None
+
+
+_UNSTORABLE_RE = re.compile("[\ud800-\udfff]")
 
 
 def load_intake_file(path: Path) -> tuple[dict[str, Any], Path]:

@@ -5,6 +5,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from careplans.models import BatchPrint
+from clinic.ids import is_possible_id
 
 PICKS = [
     ("", _("All current patients")),
@@ -42,7 +43,8 @@ class IdListField(forms.Field):
                 part = part.strip()
                 if not part:
                     continue
-                if not part.isdigit():
+                # ASCII digits only ("²" is a digit to str.isdigit), and no id past 64 bits.
+                if not (part.isascii() and part.isdigit()) or not is_possible_id(int(part)):
                     raise forms.ValidationError(_("Not a patient."))
                 ids.append(int(part))
         return ids
