@@ -53,6 +53,9 @@
     updateSections();
   });
   form.addEventListener("submit", function () { dirty = false; });
+  // The idle sign-out (idle.js) saved the draft, or must leave regardless: no prompt.
+  form.addEventListener("floorplan:draft-saved", function () { dirty = false; });
+  window.addEventListener("floorplan:idle-sign-out", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = form.dataset.dirtyWarning; }
   });
