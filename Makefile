@@ -43,6 +43,8 @@ run: demo
 	@echo "  clinic admin:  adele / floorplan-demo   (Riverside Pelvic Health)"
 	@echo "  other clinic:  omar  / floorplan-demo   (Harbour Physiotherapy)"
 	@echo ""
+	@# Queues the daily prune (once: it re-queues itself) for the worker.
+	$(BIN)/python manage.py prune --schedule -v0
 	@# The print worker runs beside the server and stops with it (Ctrl+C, or the server exiting).
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
@@ -51,6 +53,7 @@ run: demo
 # Runs background jobs (batch printing) queued in the database; Ctrl+C stops it.
 worker: install
 	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py prune --schedule -v0
 	$(BIN)/python manage.py db_worker
 
 test: install

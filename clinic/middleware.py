@@ -1,7 +1,13 @@
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
+
+from clinic import two_factor
 
 # Everything is served from the application itself: no CDN, no inline script or style.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,3 +51,26 @@ class PrivateResponseMiddleware:
         patch_cache_control(response, no_store=True, private=True)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class TwoFactorMiddleware:
+    """After OTPMiddleware: a signed-in user who has two-factor but has not given a code in
+    this session goes to the verify page; one whose clinic requires it and who has none
+    goes to the enrolment page. Either comes back to where they were going."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: object, args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        step = two_factor.pending_step(request, request.resolver_match)
+        if step is None:
+            return None
+        target = reverse(step)
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -125,6 +126,13 @@ class Membership(models.Model):
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # A clinic admin who also treats patients holds both roles: only a therapist signs
+    # care plans (issue 10), and this says the admin may.
+    also_therapist = models.BooleanField(
+        _("also a therapist (may sign care plans)"),
+        default=False,
+        help_text=_("For a clinic admin who also treats patients."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -138,6 +146,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.clinic} ({self.get_role_display()})"
+
+    @property
+    def is_therapist(self) -> bool:
+        """May sign care plans: a therapist, or a clinic admin who is also one."""
+        return self.role == Role.THERAPIST or self.also_therapist
 
 
 class Anatomy(models.TextChoices):
@@ -297,6 +310,20 @@ class AuditAction(models.TextChoices):
     SECURITY = "security", _("Security change")
 
 
+class AppendOnlyError(Exception):
+    """An attempt to change or delete an audit row."""
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+    # A guard in the model, not the database: triggers refusing UPDATE and DELETE would
+    # need a migration. Django's bulk deletes and updates go through these two methods.
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnlyError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")
+
+
 class AccessLog(models.Model):
     """The audit trail: one row for every read of patient data, every clinical action and
     every sign-in (failed ones included). Append-only: rows are never changed or deleted
@@ -329,6 +356,8 @@ class AccessLog(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at"]
         verbose_name = _("access log entry")
@@ -340,3 +369,11 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user or self.username} {self.what}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("The access log is append-only.")

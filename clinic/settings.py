@@ -1,8 +1,10 @@
 """FloorPlan settings: one module, driven by environment variables."""
 
+import contextlib
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("FLOORPLAN_VAR_DIR", BASE_DIR / "var"))
+
+# Patient data on disk (the SQLite database, signed PDFs, batch outputs, uploaded lists) is
+# for this account alone: every file this process creates is 0600 and every folder 0700.
+# Set here because every entry point (manage.py, WSGI, the worker, pytest) loads settings
+# before it opens a file; SQLite gives its -wal and -shm files the database file's mode.
+os.umask(0o077)
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -25,10 +33,17 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
 
 
+def _private(path: Path, mode: int) -> None:
+    # Tightens files and folders made before the umask above (0644/0755 in old checkouts);
+    # one this account does not own is left to its owner.
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        path.chmod(mode)
+
+
 def _development_secret_key() -> str:
     # Generated once per machine into var/, so sessions survive restarts without a
     # secret ever being committed.
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -54,6 +69,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "clinic",
     "assessments",
     "careplans",
@@ -68,11 +87,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Sends a signed-in user who still owes a two-factor code (or enrolment) to that page.
+    "clinic.middleware.TwoFactorMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth and messages: signs out after the clinic's idle time, with a message.
+    "clinic.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.ContentSecurityPolicyMiddleware",
     "clinic.middleware.PrivateResponseMiddleware",
+    # An id past 64 bits in an address is a 404 for every view (no database row has one).
+    "clinic.ids.IdRangeMiddleware",
+    # Last: it turns a refused sign-in into the lockout page (clinic.views.account).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -103,7 +131,10 @@ DATABASES: dict[str, Mapping[str, Any]]
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _private(VAR_DIR, 0o700)
+    for suffix in ("", "-wal", "-shm"):
+        _private(SQLITE_PATH.with_name(SQLITE_PATH.name + suffix), 0o600)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -131,6 +162,55 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Two-factor sign-in (django-otp, clinic.two_factor): an authenticator app (TOTP) with
+# one-time backup codes. Each wrong code doubles the wait before the next try (1, 2, 4 s...).
+OTP_TOTP_ISSUER = "FloorPlan"
+# Site administrators (the Django admin sees every clinic) always sign in with two steps.
+TWO_FACTOR_FOR_SITE_ADMINS = envbool("TWO_FACTOR_FOR_SITE_ADMINS", True)
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The Django admin lists devices without their secret keys.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Login protection (django-axes) on every login form, the admin's too: the backend refuses
+# a locked-out name or address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+# Two separate counters (a list of names, not a nested combination): failures on one
+# user name from any address lock that name; failures from one address lock that address.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not axes' own reset on success: it forgets every failure of the signing-in address too,
+# so anyone with an account could clear the failures they ran up guessing a colleague's
+# password. clinic.signals forgets only the failures on the name that signed in.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "clinic.views.account.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clinic.access.client_address"
+# Sign-ins are recorded in our own audit trail (clinic.signals), not twice.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Password reset mails: printed to the console by default, written to files when
+# EMAIL_FILE_PATH is set, sent over SMTP when EMAIL_HOST is.
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = envint("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
+elif os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "FloorPlan <floorplan@localhost>")
+# Reset requests answered per address and per e-mail address in an hour; past that the
+# page looks the same but no mail goes out.
+PASSWORD_RESET_RATE_LIMIT = envint("PASSWORD_RESET_RATE_LIMIT", 5)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -157,6 +237,21 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# Django's storage applies these to stored PDFs, batch outputs and uploads, whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Uploads (patient lists, intake files, diaries) larger than this are refused from their
+# Content-Length, before their body is read (clinic.uploads).
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "clinic.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# `manage.py prune` (and its daily task): patient-list uploads never imported, and the
+# files of finished batch prints, are deleted after these ages. Signed plans never are.
+PRUNE_UPLOADS_AFTER_HOURS = envint("PRUNE_UPLOADS_AFTER_HOURS", 24)
+PRUNE_BATCHES_AFTER_DAYS = envint("PRUNE_BATCHES_AFTER_DAYS", 7)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -169,7 +264,10 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE_HTTPS else None
+# Set only when a reverse proxy in front sets X-Forwarded-Proto and X-Forwarded-For itself:
+# otherwise a client could claim any scheme or address.
+BEHIND_PROXY = envbool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -30,6 +30,11 @@ urlpatterns = [
         name="staff_reactivate",
     ),
     path(
+        "clinics/<int:clinic_id>/staff/<int:membership_id>/unlock/",
+        staff.staff_unlock,
+        name="staff_unlock",
+    ),
+    path(
         "clinics/<int:clinic_id>/staff/<int:membership_id>/reassign/",
         staff.staff_reassign,
         name="staff_reassign",

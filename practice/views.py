@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Status
 from careplans.models import CarePlan, PlanStatus, Review
 from careplans.reviews import week_end as reviews_week_end
-from clinic.access import AuthenticatedHttpRequest, memberships_for
-from clinic.models import Patient, Role
+from clinic.access import AuthenticatedHttpRequest, log_access, memberships_for
+from clinic.models import AuditAction, Patient, Role
 
 LIST_LIMIT = 25
 
@@ -50,7 +53,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     due_this_week = reviews.due_this_week(today)
     overdue = reviews.overdue(today)
     drafts = plans.filter(status=PlanStatus.DRAFT)
-    context = {
+    context: dict[str, Any] = {
         "is_admin": is_admin,
         "today": today,
         "week_end": week_end,
@@ -76,4 +79,14 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
         "limit": LIST_LIMIT,
     }
+    # Every patient named on the page: one audit row each (one INSERT for them all).
+    named = {
+        row.patient_id
+        for key in ("due_this_week", "overdue", "drafts", "red_flags", "recent_assessments")
+        for row in context[key]
+    } | {plan.patient_id for plan in context["recent_plans"]}
+    if named:
+        log_access(
+            request, None, _("Opened the dashboard"), patient_ids=named, action=AuditAction.LIST
+        )
     return render(request, "practice/dashboard.html", context)

@@ -6,10 +6,26 @@ our users must never see.
 """
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import Role
 from tests.factories import ClinicFactory, MembershipFactory, PatientFactory, UserFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing(django_test_environment):
+    """Hash test passwords quickly (the demo fixture's real hashes still verify): a
+    sign-in test otherwise spends most of its time in PBKDF2."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
 
 
 @pytest.fixture
@@ -101,6 +117,21 @@ def outsider_client(client, outsider):
     return client
 
 
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Stored files (signed PDFs, batch outputs, uploads) in a folder of the test's own."""
+    root = tmp_path / "media"
+    settings.MEDIA_ROOT = root
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": root},
+        },
+    }
+    return root
+
+
 # --- Browser tests: Playwright from PyPI driving Debian's Chromium, never a downloaded one.
 
 CHROMIUM = "/usr/bin/chromium"
@@ -153,3 +184,13 @@ def log_in(page, username: str, password: str = "test-pass-123") -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+def two_factor_verified(client, user) -> None:
+    """Sign ``client`` in as ``user`` past the second step, as a code typed at the verify
+    page would (site administrators always owe it)."""
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()

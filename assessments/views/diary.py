@@ -21,6 +21,9 @@ from assessments.selectors import diary_events
 from assessments.services import diary as diary_services
 from assessments.summary import assessment_summary
 from clinic.access import AuthenticatedHttpRequest, log_access
+from clinic.downloads import content_disposition
+from clinic.models import AuditAction
+from clinic.uploads import refuse_oversized
 
 # A chart is a document of its own when opened directly: it may load nothing, run nothing.
 CHART_POLICY = "default-src 'none'; sandbox"
@@ -88,6 +91,7 @@ def diary_page(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
         entry = diary_services.diary_add(assessment=assessment, event=form.diary_event)
     except services.NotADraft:
         return _read_only(request, assessment)
+    log_access(request, assessment.patient, _("Added a bladder diary row"), action=AuditAction.EDIT)
     when = form.diary_event.time
     messages.success(
         request,
@@ -102,10 +106,13 @@ def diary_page(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
 @require_POST
 def diary_upload(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
-    log_access(request, assessment.patient, _("Uploaded a bladder diary"))
+    log_access(
+        request, assessment.patient, _("Uploaded a bladder diary"), action=AuditAction.IMPORT
+    )
     if not assessment.is_draft:
         return _read_only(request, assessment)
     form = DiaryUploadForm(request.POST, request.FILES)
+    refuse_oversized(request, form)
     if not form.is_valid():
         return _render(request, assessment, upload_form=form)
     try:
@@ -131,7 +138,9 @@ def diary_entry_delete(
     request: AuthenticatedHttpRequest, assessment_id: int, entry_id: int
 ) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
-    log_access(request, assessment.patient, _("Deleted a bladder diary row"))
+    log_access(
+        request, assessment.patient, _("Deleted a bladder diary row"), action=AuditAction.EDIT
+    )
     entry = diary_entry_for_user(assessment, entry_id)
     try:
         diary_services.diary_entry_delete(entry=entry)
@@ -145,14 +154,15 @@ def diary_entry_delete(
 def diary_day_chart(
     request: AuthenticatedHttpRequest, assessment_id: int, day: int
 ) -> HttpResponse:
-    # Part of a page whose opening is logged already: one log row per page, not per image.
     assessment = assessment_for_user(request, assessment_id)
     days = diary.diary_days(diary_events(assessment))
     if not 1 <= day <= len(days):
         raise Http404(_("No such diary day."))
+    # A chart can be opened, saved or shared on its own: it is a read like any page.
+    log_access(request, assessment.patient, _("Opened a bladder diary chart"))
     svg = charts.diary_day_svg(days[day - 1], title=charts.day_title(days[day - 1]))
     response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["Content-Security-Policy"] = CHART_POLICY
     response["Cache-Control"] = "private, no-cache"
-    response["Content-Disposition"] = f'inline; filename="diary-day-{day}.svg"'
+    response["Content-Disposition"] = content_disposition(f"diary-day-{day}.svg", attachment=False)
     return response

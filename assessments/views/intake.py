@@ -20,6 +20,9 @@ from assessments.selectors import assessment_to_intake
 from assessments.services.intake_import import intake_import
 from assessments.summary import assessment_summary
 from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
+from clinic.downloads import content_disposition
+from clinic.models import AuditAction
+from clinic.uploads import refuse_oversized
 
 
 @require_POST
@@ -30,6 +33,7 @@ def assessment_new(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
     assessment = services.assessment_create(
         patient=patient, therapist=request.user, kind=kind, prefill_from=last
     )
+    log_access(request, patient, _("Started an assessment"), action=AuditAction.EDIT)
     if last is not None:
         messages.info(
             request,
@@ -78,7 +82,14 @@ def assessment_form_page(
     """The intake page; a POST saves the draft, or, given ``complete`` (the visit-complete
     flow of the care-plan app, which closes the reviews a visit answers), completes it."""
     assessment = assessment_for_user(request, assessment_id)
-    log_access(request, assessment.patient, _("Edited an assessment"))
+    log_access(
+        request,
+        assessment.patient,
+        _("Edited an assessment")
+        if request.method == "POST"
+        else _("Opened an assessment to edit"),
+        action=AuditAction.EDIT if request.method == "POST" else AuditAction.VIEW,
+    )
     if not assessment.is_draft:
         messages.info(request, _("This assessment is complete; start a review to record changes."))
         return redirect("assessment_detail", assessment_id=assessment.pk)
@@ -176,6 +187,9 @@ def assessment_referral(request: AuthenticatedHttpRequest, assessment_id: int) -
         services.assessment_record_referral(
             assessment=assessment, user=request.user, note=form.cleaned_data["note"]
         )
+        log_access(
+            request, assessment.patient, _("Recorded a referral"), action=AuditAction.REFERRAL
+        )
         messages.success(request, _("Referral recorded."))
     else:
         messages.error(request, _("Say to whom and how the referral was made."))
@@ -184,19 +198,26 @@ def assessment_referral(request: AuthenticatedHttpRequest, assessment_id: int) -
 
 def assessment_export(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
     assessment = assessment_for_user(request, assessment_id)
-    log_access(request, assessment.patient, _("Exported an assessment as JSON"))
+    log_access(
+        request, assessment.patient, _("Exported an assessment as JSON"), action=AuditAction.EXPORT
+    )
     response = JsonResponse(
         assessment_to_intake(assessment), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
     filename = f"intake-{assessment.patient.record_number}-{assessment.assessed_on}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, attachment=True)
     return response
 
 
 def assessment_import(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
-    log_access(request, patient, _("Imported an intake file"))
-    form = IntakeUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        log_access(request, patient, _("Imported an intake file"), action=AuditAction.IMPORT)
+    else:
+        log_access(request, patient, _("Opened the intake import page"))
+    posted = request.method == "POST"  # a refused upload may leave the POST empty
+    form = IntakeUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    refuse_oversized(request, form)
     errors: list[FieldError] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

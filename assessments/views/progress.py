@@ -15,7 +15,8 @@ from assessments.progress import progress_series, visit_cells
 from assessments.progress_charts import progress_chart_svg
 from assessments.views.diary import CHART_POLICY
 from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
-from clinic.models import Patient
+from clinic.downloads import content_disposition
+from clinic.models import AuditAction, Patient
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -67,8 +68,9 @@ def patient_progress(request: AuthenticatedHttpRequest, patient_id: int) -> Http
 
 @require_GET
 def patient_progress_chart(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
-    # Part of a page whose opening is logged already: one log row per page, not per image.
     patient = patient_for_user(request, patient_id)
+    # A chart can be opened, saved or shared on its own: it is a read like any page.
+    log_access(request, patient, _("Opened the progress chart"))
     series = progress_series(progress_store.patient_visits(patient))
     response = HttpResponse(
         progress_chart_svg(series, title=chart_title(patient)),
@@ -76,17 +78,19 @@ def patient_progress_chart(request: AuthenticatedHttpRequest, patient_id: int) -
     )
     response["Content-Security-Policy"] = CHART_POLICY
     response["Cache-Control"] = "private, no-cache"
-    response["Content-Disposition"] = 'inline; filename="progress.svg"'
+    response["Content-Disposition"] = content_disposition("progress.svg", attachment=False)
     return response
 
 
 @require_GET
 def patient_outcomes_csv(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
-    log_access(request, patient, _("Exported the outcome history as CSV"))
+    log_access(
+        request, patient, _("Exported the outcome history as CSV"), action=AuditAction.EXPORT
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = _UNSAFE_FILENAME.sub("_", patient.record_number).strip("._") or "patient"
-    response["Content-Disposition"] = f'attachment; filename="outcomes-{name}.csv"'
+    response["Content-Disposition"] = content_disposition(f"outcomes-{name}.csv", attachment=True)
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerows(progress_store.outcome_rows(progress_store.patient_visits(patient)))

@@ -12,6 +12,7 @@ from assessments.questionnaires import QuestionnaireError, score_all
 from assessments.services import NotADraft
 from assessments.services.questionnaires import assessment_questionnaires_save
 from clinic.access import AuthenticatedHttpRequest, log_access
+from clinic.models import AuditAction
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,7 +23,7 @@ def assessment_questionnaires(
     stored = assessment.questionnaires or {}
     initial = QuestionnairesForm.initial_from(stored)
     if request.method == "POST":
-        log_access(request, assessment.patient, _("Saved questionnaires"))
+        log_access(request, assessment.patient, _("Saved questionnaires"), action=AuditAction.EDIT)
         if not assessment.is_draft:
             messages.error(
                 request, _("This assessment is complete: its questionnaires are read-only.")

@@ -25,7 +25,7 @@ from careplans.forms_batch import PICKS, BatchFilterForm, BatchSelectForm, list_
 from careplans.models import BatchPrint
 from careplans.services import batch as batches
 from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, log_access
-from clinic.models import Clinic, Patient
+from clinic.models import AuditAction, Clinic, Patient
 
 # The selection page shows how many patients are selected and this many of their names.
 PREVIEW = 8
@@ -69,6 +69,16 @@ def batch_print_new(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpRe
         request.GET.get("page")
     )
     selected = _selected(request, clinic)
+    preview = list(Patient.objects.filter(clinic=clinic, pk__in=selected)[:PREVIEW])
+    log_access(
+        request,
+        None,
+        _("Listed patients for batch printing"),
+        patient_ids={p.pk for p in page.object_list} | {p.pk for p in preview},
+        action=AuditAction.LIST,
+        clinic=clinic,
+        query=q,
+    )
     return render(
         request,
         "careplans/batch_new.html",
@@ -83,9 +93,7 @@ def batch_print_new(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpRe
             "go_next": _go(pick, q, page.next_page_number()) if page.has_next() else "",
             "selected_ids": set(selected),
             "selected_count": len(selected),
-            "selected_preview": list(
-                Patient.objects.filter(clinic=clinic, pk__in=selected)[:PREVIEW]
-            ),
+            "selected_preview": preview,
             "max_patients": batches.MAX_PATIENTS,
             "today": timezone.localdate(),
             "recent": [
@@ -157,6 +165,14 @@ def _select(
             messages.error(request, " ".join(error.messages))
             return redirect(back)
         _keep(request, clinic, [])
+        log_access(
+            request,
+            None,
+            _("Started a batch print"),
+            patient_ids=selected,
+            action=AuditAction.BATCH_PRINT,
+            clinic=clinic,
+        )
         return redirect("batch_print_status", batch_id=batch.pk)
     if data["go"]:
         return redirect(f"{request.path}?{data['go']}")
@@ -201,7 +217,9 @@ def _status(batch: BatchPrint) -> dict[str, Any]:
             }
             for failure in batch.failures
         ],
-        "nothing_printed": batch.status == BatchPrint.Status.FINISHED and not download,
+        "nothing_printed": batch.status == BatchPrint.Status.FINISHED and not printed,
+        # `manage.py prune` deleted the file (PRUNE_BATCHES_AFTER_DAYS); the row stays.
+        "pruned": batch.status == BatchPrint.Status.FINISHED and printed > 0 and not download,
         "download_url": reverse("batch_print_download", args=[batch.pk]) if download else None,
         "download_label": (
             _("Download the PDF")
@@ -214,6 +232,16 @@ def _status(batch: BatchPrint) -> dict[str, Any]:
 @never_cache
 def batch_print_status(request: AuthenticatedHttpRequest, batch_id: int) -> HttpResponse:
     batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
+    # The page names the patients left out; the JSON it polls logs only those added since.
+    log_access(
+        request,
+        None,
+        _("Opened a batch print"),
+        patient_ids=[failure["patient_id"] for failure in batch.failures],
+        action=AuditAction.LIST,
+        clinic=batch.clinic,
+    )
+    request.session[_FAILURES_LOGGED.format(batch.pk)] = len(batch.failures)
     return render(
         request, "careplans/batch_status.html", {"batch": batch, "status": _status(batch)}
     )
@@ -222,7 +250,24 @@ def batch_print_status(request: AuthenticatedHttpRequest, batch_id: int) -> Http
 @never_cache
 def batch_print_status_json(request: AuthenticatedHttpRequest, batch_id: int) -> JsonResponse:
     batch = batches.batch_print_refresh(batch_for_admin(request, batch_id))
+    # The page logged the patients it named when it opened; those left out while it polls
+    # are logged as they appear, once each (and the JSON fetched alone is logged too).
+    key = _FAILURES_LOGGED.format(batch.pk)
+    logged = request.session.get(key, 0)
+    if len(batch.failures) > logged:
+        log_access(
+            request,
+            None,
+            _("Followed a batch print"),
+            patient_ids=[failure["patient_id"] for failure in batch.failures[logged:]],
+            action=AuditAction.LIST,
+            clinic=batch.clinic,
+        )
+        request.session[key] = len(batch.failures)
     return JsonResponse(_status(batch))
+
+
+_FAILURES_LOGGED = "floorplan_batch_{}_failures_logged"
 
 
 def batch_print_download(request: AuthenticatedHttpRequest, batch_id: int) -> FileResponse:
@@ -235,6 +280,8 @@ def batch_print_download(request: AuthenticatedHttpRequest, batch_id: int) -> Fi
         None,
         _("Downloaded a batch of signed care plans"),
         patient_ids=[pk for pk in batch.patient_ids if pk not in left_out],
+        action=AuditAction.PRINT,
+        clinic=batch.clinic,
     )
     name = slugify(f"care plans {batch.clinic.name} {timezone.localdate(batch.created_at)}")
     return FileResponse(

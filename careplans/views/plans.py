@@ -13,12 +13,14 @@ from django.views.decorators.http import require_POST
 
 from assessments.access import assessment_for_user
 from careplans import documents, services
-from careplans.access import plan_for_user, plan_item_for_user
+from careplans.access import may_sign, plan_for_user, plan_item_for_user, require_signer
 from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm, SignForm
 from careplans.models import CarePlan, RecipientKind
 from careplans.rules import SAFETY_CODES
 from careplans.selectors import plan_safety_warnings
 from clinic.access import AuthenticatedHttpRequest, log_access
+from clinic.downloads import content_disposition
+from clinic.models import AuditAction, Role
 
 
 def _back(plan: CarePlan) -> HttpResponse:
@@ -33,6 +35,7 @@ def plan_build(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("assessment_detail", assessment_id=assessment.pk)
+    log_access(request, plan.patient, _("Built a care plan"), action=AuditAction.EDIT)
     return _back(plan)
 
 
@@ -72,8 +75,19 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             "letters_due": documents.letters_due(plan, items=items),
             "recipient_kinds": RecipientKind.choices,
             "sign_form": SignForm(),
+            "can_sign": may_sign(request, plan),
         },
     )
+
+
+def _log_edit(request: AuthenticatedHttpRequest, plan: CarePlan) -> None:
+    log_access(request, plan.patient, _("Edited a care plan"), action=AuditAction.EDIT)
+
+
+def _document_action(kind: str, fmt: str) -> str:
+    if kind == "referral":
+        return AuditAction.REFERRAL
+    return AuditAction.PRINT if fmt == "pdf" else AuditAction.VIEW
 
 
 def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -97,6 +111,7 @@ def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 @edits_a_draft
 def plan_item_remove(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     item = plan_item_for_user(request, plan, item_id)
     form = RemoveItemForm(request.POST)
     form.is_valid()
@@ -115,6 +130,7 @@ def plan_item_restore(
     request: AuthenticatedHttpRequest, plan_id: int, item_id: int
 ) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     services.careplan_item_restore(item=plan_item_for_user(request, plan, item_id))
     return _back(plan)
 
@@ -123,6 +139,7 @@ def plan_item_restore(
 @edits_a_draft
 def plan_item_update(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     item = plan_item_for_user(request, plan, item_id)
     form = ItemForm(request.POST, dosing=item.dosing, prefix=f"i{item.pk}")
     if form.is_valid():
@@ -155,6 +172,7 @@ def plan_item_update(request: AuthenticatedHttpRequest, plan_id: int, item_id: i
 @edits_a_draft
 def plan_item_move(request: AuthenticatedHttpRequest, plan_id: int, item_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     item = plan_item_for_user(request, plan, item_id)
     services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
     return _back(plan)
@@ -164,6 +182,7 @@ def plan_item_move(request: AuthenticatedHttpRequest, plan_id: int, item_id: int
 @edits_a_draft
 def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     form = AddItemForm(
         request.POST,
         clinic_id=plan.patient.clinic_id,
@@ -185,6 +204,7 @@ def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespon
 @edits_a_draft
 def plan_note(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    _log_edit(request, plan)
     form = PlanNoteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Please check the note and the review date."))
@@ -198,6 +218,7 @@ def plan_note(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
 @edits_a_draft
 def plan_sign(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
+    require_signer(request, plan)
     form = SignForm(request.POST)
     form.is_valid()
     try:
@@ -207,6 +228,11 @@ def plan_sign(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _back(plan)
+    # Only a therapist signs (require_signer): a clinic admin who is also one signs as one,
+    # and the report shows who signed as what.
+    log_access(
+        request, plan.patient, _("Signed a care plan"), action=AuditAction.SIGN, role=Role.THERAPIST
+    )
     messages.success(request, _("Plan signed. The printed plan is stored and ready."))
     return _back(plan)
 
@@ -215,6 +241,12 @@ def plan_sign(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
 def plan_new_version(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     new = services.careplan_new_version(plan=plan, user=request.user)
+    log_access(
+        request,
+        plan.patient,
+        _("Started a new version of a care plan"),
+        action=AuditAction.NEW_VERSION,
+    )
     messages.info(request, _("Version %(v)d: edit it, then sign it.") % {"v": new.version})
     return _back(new)
 
@@ -226,7 +258,10 @@ def plan_document(
     if kind not in documents.DOCUMENTS or fmt not in ("html", "pdf"):
         raise Http404(_("No such document."))
     log_access(
-        request, plan.patient, _("Opened the %(kind)s document of a care plan") % {"kind": kind}
+        request,
+        plan.patient,
+        _("Opened the %(kind)s document of a care plan") % {"kind": kind},
+        action=_document_action(kind, fmt),
     )
     recipient = request.GET.get("to", "")
     if kind == "referral" and recipient not in RecipientKind.values:
@@ -240,5 +275,5 @@ def plan_document(
         return FileResponse(plan.pdf.open("rb"), content_type="application/pdf", filename=filename)
     pdf = documents.render_pdf(plan, kind, recipient=recipient)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, attachment=False)
     return response

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.lockouts import lockout_clear
 from clinic.models import Clinic, Membership, Patient, Role
 
 
@@ -50,6 +51,12 @@ def staff_reactivate(*, membership: Membership) -> Membership:
         membership.is_active = True
         membership.save(update_fields=["is_active"])
     return membership
+
+
+def staff_unlock(*, membership: Membership) -> int:
+    """Lift a login lockout on this staff member's user name at once, instead of letting the
+    cool-off run out; returns how many lockout records went."""
+    return lockout_clear(username=membership.user.get_username())
 
 
 @transaction.atomic

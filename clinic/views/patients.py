@@ -21,7 +21,7 @@ from clinic.access import (
     role_in,
 )
 from clinic.forms import ClinicSettingsForm, PatientFilterForm, PatientForm
-from clinic.models import Role
+from clinic.models import AuditAction, Role
 from clinic.patient_filters import filtered_patients
 
 
@@ -30,6 +30,18 @@ def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PatientFilterForm(request.GET or None, clinics=clinics)
     patients = filtered_patients(patients_for(request).select_related("assigned_therapist"), form)
     page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [p.pk for p in page.object_list]
+    searched = form.cleaned_data["q"] if form.is_valid() else request.GET.get("q", "")
+    for clinic in [None] if shown else clinics:
+        log_access(
+            request,
+            None,
+            _("Listed or searched patients"),
+            patient_ids=shown,
+            action=AuditAction.LIST,
+            clinic=clinic,
+            query=searched,
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -54,6 +66,7 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "clinic"}
         patient = services.patient_create(clinic=form.cleaned_data["clinic"], **fields)
+        log_access(request, patient, _("Added a patient"), action=AuditAction.EDIT)
         messages.success(request, _("%(name)s was added.") % {"name": patient.display_name})
         return redirect("patient_detail", patient_id=patient.pk)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
@@ -61,11 +74,12 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def patient_edit(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_user(request, patient_id)
-    log_access(request, patient, _("Edited patient details"))
+    log_access(request, patient, _("Opened patient details for editing"))
     form = PatientForm(request.POST or None, instance=patient, clinics=clinics_for(request))
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "clinic"}
         services.patient_update(patient=patient, **fields)
+        log_access(request, patient, _("Edited patient details"), action=AuditAction.EDIT)
         messages.success(request, _("Changes saved."))
         return redirect("patient_detail", patient_id=patient.pk)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": patient})
@@ -104,6 +118,7 @@ def patient_archive(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     patient = patient_for_user(request, patient_id)
     require_role(request, patient, Role.CLINIC_ADMIN)
     services.patient_archive(patient=patient)
+    log_access(request, patient, _("Archived a patient"), action=AuditAction.ARCHIVE)
     messages.success(
         request,
         _("%(name)s was archived. Their records are kept and can be restored.")
@@ -117,6 +132,7 @@ def patient_restore(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
     patient = patient_for_user(request, patient_id)
     require_role(request, patient, Role.CLINIC_ADMIN)
     services.patient_restore(patient=patient)
+    log_access(request, patient, _("Restored a patient"), action=AuditAction.RESTORE)
     messages.success(request, _("%(name)s was restored.") % {"name": patient.display_name})
     return redirect("patient_detail", patient_id=patient.pk)
 

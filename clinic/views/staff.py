@@ -12,10 +12,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, staff_member_for_admin
+from clinic.access import (
+    AuthenticatedHttpRequest,
+    clinic_for_admin,
+    log_access,
+    staff_account_for_admin,
+    staff_member_for_admin,
+)
 from clinic.forms_staff import StaffAddForm, StaffReassignForm
-from clinic.models import Membership, Role
+from clinic.lockouts import locked_out_usernames
+from clinic.models import AuditAction, Membership, Role
 from clinic.services import staff as services
+from clinic.two_factor import member_has_two_factor
 
 
 def _name(membership: Membership) -> str:
@@ -29,11 +37,17 @@ def staff_list(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpRespons
         .annotate(
             patients=Count(
                 "user__assigned_patients", filter=Q(user__assigned_patients__clinic=clinic)
-            )
+            ),
+            two_factor=member_has_two_factor(),
         )
         .order_by("-is_active", "role", "user__first_name", "user__last_name", "user__username")
     )
-    return render(request, "clinic/staff_list.html", {"clinic": clinic, "members": members})
+    locked = locked_out_usernames(m.user.get_username() for m in members)
+    return render(
+        request,
+        "clinic/staff_list.html",
+        {"clinic": clinic, "members": members, "locked": locked},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,6 +119,28 @@ def staff_reactivate(
         request,
         _("%(name)s was reactivated and sees %(clinic)s's patients again.")
         % {"name": _name(membership), "clinic": clinic.name},
+    )
+    return redirect("staff_list", clinic_id=clinic.pk)
+
+
+@require_POST
+def staff_unlock(
+    request: AuthenticatedHttpRequest, clinic_id: int, membership_id: int
+) -> HttpResponse:
+    clinic = clinic_for_admin(request, clinic_id)
+    membership = staff_account_for_admin(request, clinic, membership_id)
+    services.staff_unlock(membership=membership)
+    log_access(
+        request,
+        None,
+        _("Lifted the login lockout of %(username)s")
+        % {"username": membership.user.get_username()},
+        action=AuditAction.SECURITY,
+        clinic=clinic,
+    )
+    messages.success(
+        request,
+        _("%(name)s can sign in again.") % {"name": _name(membership)},
     )
     return redirect("staff_list", clinic_id=clinic.pk)
 

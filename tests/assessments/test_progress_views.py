@@ -108,7 +108,7 @@ def test_only_get_is_allowed(therapist_client, visits, patient):
         assert therapist_client.post(url).status_code == 405
 
 
-def test_the_page_and_the_csv_are_logged_and_the_chart_is_not(therapist_client, visits, patient):
+def test_the_page_the_chart_and_the_csv_are_logged(therapist_client, visits, patient):
     page, chart, export = urls(patient).values()
     therapist_client.get(page)
     therapist_client.get(chart)
@@ -116,6 +116,7 @@ def test_the_page_and_the_csv_are_logged_and_the_chart_is_not(therapist_client, 
     logged = AccessLog.objects.filter(patient=patient).order_by("pk")
     assert list(logged.values_list("what", flat=True)) == [
         "Opened the progress page",
+        "Opened the progress chart",
         "Exported the outcome history as CSV",
     ]
 
@@ -301,7 +302,7 @@ def test_the_number_of_queries_is_fixed(
     # Session, user, memberships and patient (4), then each view's own work.
     with django_assert_num_queries(9):  # + access log, overview, visits, diary, red flags
         assert therapist_client.get(page).status_code == 200
-    with django_assert_num_queries(6):  # + visits, diary
+    with django_assert_num_queries(7):  # + access log, visits, diary
         assert therapist_client.get(chart).status_code == 200
     with django_assert_num_queries(7):  # + access log, visits, diary
         assert therapist_client.get(export).status_code == 200

@@ -19,7 +19,7 @@ from careplans import selectors, services
 from careplans.models import BatchPrint, CarePlan
 from careplans.services import batch as batches
 from careplans.services import visit_complete
-from clinic.models import AccessLog
+from clinic.models import AccessLog, AuditAction
 from tests.careplans.conftest import example_intake
 from tests.factories import (
     BatchPrintFactory,
@@ -299,6 +299,18 @@ def test_the_status_json(admin_client_, queued, patient):
     assert data["nothing_printed"] is True
     assert data["failures"][0]["reason_display"] == "No signed care plan."
     assert "1 of 1 patient done, 0 printed." == data["summary"]
+
+
+def test_the_status_json_logs_each_patient_it_names_once(admin_client_, queued, patient):
+    url = f"/batch/{queued.pk}/status.json"
+    admin_client_.get(url)
+    assert not AccessLog.objects.filter(patient=patient).exists()
+    BatchPrint.objects.filter(pk=queued.pk).update(
+        failures=[{"patient_id": patient.pk, "name": "Maria Santos", "reason": "no_signed_plan"}]
+    )
+    admin_client_.get(url)
+    admin_client_.get(url)  # polled again: not logged again
+    assert AccessLog.objects.filter(patient=patient, action=AuditAction.LIST).count() == 1
 
 
 def test_the_status_page_shows_the_progress_and_the_failures(admin_client_, queued, patient):

@@ -2,13 +2,14 @@ from django.urls import reverse
 
 from careplans.models import Intervention
 from careplans.rules import RULES
-from clinic.models import Clinic
+from clinic.models import AccessLog, AuditAction, Clinic
+from tests.conftest import two_factor_verified
 from tests.factories import UserFactory
 
 
 def test_a_clinic_created_in_the_admin_gets_the_library(client, db):
     superuser = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(superuser)
+    two_factor_verified(client, superuser)
     response = client.post(
         reverse("admin:clinic_clinic_add"),
         {
@@ -36,3 +37,24 @@ def test_a_clinic_created_in_the_admin_gets_the_library(client, db):
 def test_clinic_admins_cannot_use_the_django_admin(admin_client_):
     response = admin_client_.get(reverse("admin:index"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_a_site_administrator_owes_the_second_step_before_any_page(client, db, patient):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)  # the password alone
+    for url in ("/admin/", f"/admin/clinic/patient/{patient.pk}/change/", "/patients/"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("two_factor_enrol")), url
+
+
+def test_the_site_administrations_patient_pages_are_in_the_audit_trail(client, db, patient):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    two_factor_verified(client, superuser)
+    assert client.get("/admin/clinic/patient/", {"q": patient.last_name}).status_code == 200
+    assert client.get(f"/admin/clinic/patient/{patient.pk}/change/").status_code == 200
+    rows = AccessLog.objects.filter(user=superuser).order_by("pk")
+    assert [(row.action, row.patient, row.query) for row in rows] == [
+        (AuditAction.LIST, patient, patient.last_name),
+        (AuditAction.VIEW, patient, ""),
+    ]

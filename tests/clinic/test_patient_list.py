@@ -77,10 +77,10 @@ def test_its_query_count_does_not_grow_with_patients(
     therapist_client, clinic, therapist, django_assert_num_queries
 ):
     PatientFactory.create_batch(3, clinic=clinic, assigned_therapist=therapist)
-    # session, user, memberships, therapist choices, count, page of patients
-    with django_assert_num_queries(6):
+    # session, user, memberships, therapist choices, count, page of patients, audit rows
+    with django_assert_num_queries(7):
         therapist_client.get(URL)
     PatientFactory.create_batch(40, clinic=clinic, assigned_therapist=therapist)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         therapist_client.get(URL)
     assert Patient.objects.count() == 43
