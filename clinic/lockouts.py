@@ -8,13 +8,33 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from math import ceil
+from typing import Any
 
+from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
 from django.utils import timezone
+
+
+class NameAndAddressLockouts(AxesDatabaseHandler):  # type: ignore[misc]
+    """Axes' database handler with a higher limit for an address than for a name: a
+    clinic's staff often share one office address, and a few people's typos must not lock
+    everyone out. An address is locked at settings.AXES_ADDRESS_FAILURE_LIMIT failures on
+    any names; a name at AXES_FAILURE_LIMIT from any addresses."""
+
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        # One queryset per entry of AXES_LOCKOUT_PARAMETERS: the name's, then the address's.
+        by_name, by_address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        # Axes compares one number with AXES_FAILURE_LIMIT: the address's count is scaled
+        # so that reaching its own limit reaches that one.
+        scaled = by_address * settings.AXES_FAILURE_LIMIT // settings.AXES_ADDRESS_FAILURE_LIMIT
+        return int(max(by_name, scaled))
 
 
 def cooloff_minutes() -> int:

@@ -183,6 +183,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 # Two separate counters (a list of names, not a nested combination): failures on one
 # user name from any address lock that name; failures from one address lock that address.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An address gets a higher limit (a clinic's staff share one office address):
+# clinic.lockouts.NameAndAddressLockouts.
+AXES_HANDLER = "clinic.lockouts.NameAndAddressLockouts"
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)
 # Not axes' own reset on success: it forgets every failure of the signing-in address too,
 # so anyone with an account could clear the failures they ran up guessing a colleague's
 # password. clinic.signals forgets only the failures on the name that signed in.
