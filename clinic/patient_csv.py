@@ -12,9 +12,10 @@ import codecs
 import csv
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from clinic.csv_rows import StrictRows, UnreadableLine, csv_safe, csv_unguard
 from clinic.i18n import gettext as _
@@ -52,6 +53,7 @@ MAX_CHARS: Mapping[str, int] = {
     "therapist": 150,
 }
 DEFAULT_LANGUAGE = "en"
+OTHER_LANGUAGE = "other"  # clinic.patient_languages.OTHER (this module has no Django)
 MAX_FILE_BYTES = 5_000_000
 MAX_ROWS = 50_000
 EARLIEST_BIRTH_YEAR = 1900  # as the patient form: an earlier year is a typing slip
@@ -59,8 +61,12 @@ DELIMITERS = ",;\t"
 SNIFF_CHARS = 4_096  # csv.Sniffer is quadratic on hostile text: 4 KB stays under 0.1 s
 
 _COLUMN_LIST = ", ".join(COLUMNS)
+# How the clinic writes numeric dates (Clinic.import_date_order): ISO dates are always read;
+# 04/07/1984 only in the order the clinic declared, never guessed.
+DateOrder = Literal["iso_only", "dmy", "mdy"]
+DATE_ORDERS: tuple[DateOrder, ...] = ("iso_only", "dmy", "mdy")
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-_DAY_FIRST_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2,4})")
+_NUMERIC_DATE = re.compile(r"([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{2,4})")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*")
 
@@ -80,6 +86,8 @@ class PatientRow:
     email: str
     phone: str
     therapist: str  # a username, or "" for no therapist
+    # The language named when preferred_language is "other" (the clinic does not print it).
+    other_language: str = ""
 
 
 @dataclass(frozen=True)
@@ -185,14 +193,16 @@ def _check_header(line: int, header: list[str]) -> list[RowError]:
 # --- Reading a row ------------------------------------------------------------------------
 
 
-def parse_date_of_birth(text: str) -> date | None:
-    """1984-06-30, or day first as the front desk writes it: 30/06/1984, 30.06.1984."""
+def parse_date_of_birth(text: str, date_order: DateOrder = "iso_only") -> date | None:
+    """1984-06-30 always; 30/06/1984 (or 30.06.1984) in a "dmy" clinic, 06/30/1984 in an
+    "mdy" one; None for anything else, including a date that does not exist."""
     iso = _ISO_DATE.fullmatch(text)
-    day_first = _DAY_FIRST_DATE.fullmatch(text)
+    numeric = _NUMERIC_DATE.fullmatch(text)
     if iso:
         year, month, day = (int(part) for part in iso.groups())
-    elif day_first and len(day_first.group(4)) == 4:
-        day, month, year = (int(day_first.group(n)) for n in (1, 3, 4))
+    elif numeric and date_order != "iso_only" and len(numeric.group(4)) == 4:
+        first, second, year = (int(numeric.group(n)) for n in (1, 3, 4))
+        day, month = (first, second) if date_order == "dmy" else (second, first)
     else:
         return None
     try:
@@ -201,17 +211,57 @@ def parse_date_of_birth(text: str) -> date | None:
         return None
 
 
-def _language(text: str, languages: Mapping[str, str] | None) -> str | None:
+def _date_error(text: str, date_order: DateOrder) -> tuple[str, dict[str, object]]:
+    """Why a date of birth cannot be read, and how to write it."""
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if _ISO_DATE.fullmatch(text):
+        message = _(
+            "%(column)s '%(value)s' is not a date: write it as year-month-day, like 1984-06-30."
+        )
+    elif numeric and date_order == "iso_only":
+        message = _(
+            "%(column)s '%(value)s' could be read day first or month first: write it as "
+            "1984-06-30, or choose the order of your file's dates in the clinic settings."
+        )
+    elif numeric and len(numeric.group(4)) != 4:
+        message = _("%(column)s '%(value)s' needs a four-digit year, like 1984-06-30.")
+    elif numeric and date_order == "dmy":
+        message = _(
+            "%(column)s '%(value)s' is not a date in day/month/year order (the clinic's "
+            "setting), like 30/06/1984 for 30 June 1984."
+        )
+    elif numeric:
+        message = _(
+            "%(column)s '%(value)s' is not a date in month/day/year order (the clinic's "
+            "setting), like 06/30/1984 for 30 June 1984."
+        )
+    else:
+        message = _("%(column)s must be a date like 1984-06-30, not '%(value)s'.")
+    return message, {"value": _shown(text)}
+
+
+def _language(
+    text: str, languages: Mapping[str, str] | None, printed: Collection[str] | None
+) -> tuple[str, str] | None:
+    """(code, the language named when the code is "other"), or None."""
     if not text:
-        return DEFAULT_LANGUAGE
+        return DEFAULT_LANGUAGE, ""
     code = text.lower().replace("_", "-")
+    if code == OTHER_LANGUAGE:
+        return OTHER_LANGUAGE, ""
     if languages is None:
-        return code if _LANGUAGE_CODE.fullmatch(code) else None
-    if code in languages:
-        return code
-    # The front desk may write the language's name: "Spanish" for es.
-    by_name = {name.casefold(): known for known, name in languages.items()}
-    return by_name.get(text.casefold())
+        return (code, "") if _LANGUAGE_CODE.fullmatch(code) else None
+    if code not in languages:
+        # The front desk may write the language's name: "Spanish" for es.
+        by_name = {name.casefold(): known for known, name in languages.items()}
+        found = by_name.get(text.casefold())
+        if found is None:
+            return None
+        code = found
+    if printed is not None and code not in printed:
+        # As the patient form: a language the clinic does not print is "other", named.
+        return OTHER_LANGUAGE, languages[code]
+    return code, ""
 
 
 def _parse_row(
@@ -220,6 +270,8 @@ def _parse_row(
     *,
     today: date,
     languages: Mapping[str, str] | None,
+    printed: Collection[str] | None = None,
+    date_order: DateOrder,
 ) -> tuple[PatientRow | None, list[RowError]]:
     """A row from its cells (stripped), or None; every bad cell of the row is reported."""
     errors: list[RowError] = []
@@ -239,30 +291,10 @@ def _parse_row(
             error(column, _("%(column)s is empty; it is required."))
     checked = {column: cells.get(column, "") for column in COLUMNS} | {e.field: "" for e in errors}
 
-    born = parse_date_of_birth(text := checked["date_of_birth"])
-    day_first = _DAY_FIRST_DATE.fullmatch(text)
-    if born is None and day_first and len(day_first.group(4)) == 2:
-        error(
-            "date_of_birth",
-            _("%(column)s '%(value)s' needs a four-digit year, like 30/06/1984."),
-            value=text,
-        )
-    elif born is None and day_first and int(day_first.group(1)) <= 12 < int(day_first.group(3)):
-        error(
-            "date_of_birth",
-            _(
-                "%(column)s '%(value)s' has no month %(month)s: dates are read day first, "
-                "like 30/06/1984 for 30 June."
-            ),
-            value=text,
-            month=day_first.group(3),
-        )
-    elif text and born is None:
-        error(
-            "date_of_birth",
-            _("%(column)s must be a date like 1984-06-30 or 30/06/1984, not '%(value)s'."),
-            value=_shown(text),
-        )
+    born = parse_date_of_birth(text := checked["date_of_birth"], date_order)
+    if text and born is None:
+        message, values = _date_error(text, date_order)
+        error("date_of_birth", message, **values)
     elif born is not None and born > today:
         error("date_of_birth", _("%(column)s %(value)s is in the future."), value=text)
     elif born is not None and born.year < EARLIEST_BIRTH_YEAR:
@@ -285,7 +317,7 @@ def _parse_row(
     if email and not _EMAIL.fullmatch(email):
         error("email", _("%(column)s '%(value)s' is not an email address."), value=_shown(email))
 
-    language = _language(text := checked["preferred_language"], languages)
+    language = _language(text := checked["preferred_language"], languages, printed)
     if language is None:
         error(
             "preferred_language",
@@ -305,10 +337,11 @@ def _parse_row(
         anatomy=anatomy,
         gender_identity=checked["gender_identity"],
         pronouns=checked["pronouns"],
-        preferred_language=language,
+        preferred_language=language[0],
         email=email,
         phone=checked["phone"],
         therapist=checked["therapist"],
+        other_language=language[1],
     )
     return row, errors
 
@@ -318,6 +351,8 @@ def parse_patient_csv(
     *,
     today: date | None = None,
     languages: Mapping[str, str] | None = None,
+    printed: Collection[str] | None = None,
+    date_order: DateOrder = "iso_only",
 ) -> ParsedImport:
     """The patients of an import file, and every problem with it; never raises.
 
@@ -325,6 +360,9 @@ def parse_patient_csv(
     out). Blank lines are skipped. Record numbers must be unique within the file, compared
     without regard to case as the patient form does. ``languages`` maps the codes a
     preferred language may take to their names; without it any code-like text passes.
+    ``printed``: the clinic's printed languages; any other known language becomes
+    "other" with its name (as the patient form has it); "other" itself is accepted.
+    ``date_order`` is how the clinic writes numeric dates; ISO dates are always read.
     """
     today = today or date.today()  # noqa: DTZ011 - a birth date is a calendar date
     if len(data) > MAX_FILE_BYTES:
@@ -335,7 +373,7 @@ def parse_patient_csv(
         return _whole_file(
             _(
                 "The file is not UTF-8 text. In Excel, choose Save As and the type "
-                "\u201cCSV UTF-8 (Comma delimited)\u201d, then upload it again."
+                "“CSV UTF-8 (Comma delimited)”, then upload it again."
             )
         )
 
@@ -373,7 +411,14 @@ def parse_patient_csv(
                 elif cell:
                     message = _("Unexpected value '%(value)s' outside the named columns.")
                     row_errors.append(RowError(line, "", message % {"value": _shown(cell)}))
-            row, cell_errors = _parse_row(line, by_column, today=today, languages=languages)
+            row, cell_errors = _parse_row(
+                line,
+                by_column,
+                today=today,
+                languages=languages,
+                printed=printed,
+                date_order=date_order,
+            )
             keys.append(
                 RowKeys(line, by_column.get("record_number", ""), by_column.get("therapist", ""))
             )

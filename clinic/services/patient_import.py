@@ -23,9 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic, Membership, Patient, Role
-from clinic.patient_csv import PatientRow, RowError, parse_patient_csv
+from clinic.patient_csv import (
+    DATE_ORDERS,
+    DateOrder,
+    PatientRow,
+    RowError,
+    parse_patient_csv,
+)
+from clinic.patient_languages import printed_by
 
 # --- Patient import -----------------------------------------------------------------------
+
+_DATE_ORDERS: dict[str, DateOrder] = {order: order for order in DATE_ORDERS}
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,13 @@ def patient_import_preview(
     *, clinic: Clinic, data: bytes, today: date | None = None
 ) -> ImportPreview:
     """Every problem of an import file for this clinic, in a constant number of queries."""
-    parsed = parse_patient_csv(data, today=today, languages=dict(global_settings.LANGUAGES))
+    parsed = parse_patient_csv(
+        data,
+        today=today,
+        languages=dict(global_settings.LANGUAGES),
+        printed=printed_by(clinic),
+        date_order=_DATE_ORDERS.get(clinic.import_date_order, "iso_only"),
+    )
     if not parsed.keys:
         return ImportPreview(parsed.row_count, [], parsed.errors, [])
 
@@ -150,6 +165,7 @@ def patient_import(*, clinic: Clinic, data: bytes) -> int:
                     gender_identity=row.gender_identity,
                     pronouns=row.pronouns,
                     preferred_language=row.preferred_language,
+                    other_language=row.other_language,
                     email=row.email,
                     phone=row.phone,
                     assigned_therapist_id=preview.therapist_ids.get(row.therapist),

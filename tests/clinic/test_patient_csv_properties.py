@@ -15,6 +15,7 @@ from clinic.models import Patient
 from clinic.patient_csv import (
     ANATOMIES,
     COLUMNS,
+    DATE_ORDERS,
     MAX_CHARS,
     ParsedImport,
     PatientRow,
@@ -132,10 +133,56 @@ def hostile_csv(draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["\n", "\r\n", "\r"])).join(lines)
 
 
-@given(hostile_csv(), st.sampled_from(["utf-8", "utf-8-sig"]))
-def test_hostile_csv_gives_rows_or_errors(text, encoding):
+@given(hostile_csv(), st.sampled_from(["utf-8", "utf-8-sig"]), st.sampled_from(DATE_ORDERS))
+def test_hostile_csv_gives_rows_or_errors(text, encoding, order):
     data = text.encode(encoding, "surrogatepass")
-    check(parse_patient_csv(data, today=TODAY), physical_lines(text))
+    check(parse_patient_csv(data, today=TODAY, date_order=order), physical_lines(text))
+
+
+# --- Dates: read in the clinic's declared order, or refused; never guessed ---------------
+
+DOB_HEADER = "record_number,first_name,last_name,date_of_birth,anatomy\n"
+
+
+def date_cell(text: str, order: str) -> ParsedImport:
+    data = f"{DOB_HEADER}R1,Ana,Lopez,{text},vulva\n".encode()
+    return parse_patient_csv(data, today=TODAY, date_order=order)
+
+
+@given(st.dates(date(1900, 1, 1), TODAY), st.sampled_from(DATE_ORDERS))
+def test_an_iso_date_reads_in_every_clinic(born, order):
+    (row,) = date_cell(born.isoformat(), order).rows
+    assert row.date_of_birth == born
+
+
+@given(
+    st.integers(1, 31),
+    st.integers(1, 31),
+    st.integers(1900, TODAY.year),
+    st.sampled_from(["/", ".", "-"]),
+    st.booleans(),
+    st.sampled_from(DATE_ORDERS),
+)
+def test_a_numeric_date_is_read_in_the_declared_order_or_named_as_an_error(
+    first, second, year, sep, padded, order
+):
+    text = sep.join([f"{first:02d}", f"{second:02d}"] if padded else [str(first), str(second)])
+    text += f"{sep}{year}"
+    day, month = (first, second) if order == "dmy" else (second, first)
+    try:
+        meant = date(year, month, day) if order != "iso_only" else None
+    except ValueError:
+        meant = None  # 31/02 or month 13: no such date
+
+    parsed = date_cell(text, order)
+
+    if meant is not None and meant <= TODAY:
+        assert parsed.errors == []
+        assert [row.date_of_birth for row in parsed.rows] == [meant]
+    else:
+        assert parsed.rows == []
+        assert [(e.line, e.field) for e in parsed.errors] == [(2, "date_of_birth")]
+        assert text in parsed.errors[0].message
 
 
 # --- Valid rows ---------------------------------------------------------------------------

@@ -58,7 +58,9 @@ def test_it_reads_an_excel_file_with_semicolons_a_bom_and_day_first_dates():
         ).encode()
     )
 
-    parsed = parse_patient_csv(data, today=TODAY, languages={"en": "English", "es": "Spanish"})
+    parsed = parse_patient_csv(
+        data, today=TODAY, languages={"en": "English", "es": "Spanish"}, date_order="dmy"
+    )
 
     assert parsed.errors == []
     first, second = parsed.rows
@@ -106,18 +108,58 @@ def test_every_bad_line_is_reported_with_its_column():
 
 
 @pytest.mark.parametrize(
-    ("text", "words"),
+    ("text", "order", "words"),
     [
-        ("12/31/1970", "has no month 31: dates are read day first"),
-        ("30/06/84", "needs a four-digit year"),
-        ("1970-31-12", "must be a date like 1984-06-30 or 30/06/1984"),
-        ("yesterday", "not 'yesterday'"),
+        ("04/07/1984", "iso_only", "could be read day first or month first: write it as"),
+        ("12/31/1970", "dmy", "is not a date in day/month/year order (the clinic's setting)"),
+        ("31/12/1970", "mdy", "is not a date in month/day/year order (the clinic's setting)"),
+        ("31/02/1984", "dmy", "'31/02/1984' is not a date in day/month/year order"),
+        ("13/13/1984", "mdy", "'13/13/1984' is not a date in month/day/year order"),
+        ("30/06/84", "dmy", "needs a four-digit year"),
+        ("1970-31-12", "dmy", "'1970-31-12' is not a date: write it as year-month-day"),
+        ("1984-02-30", "iso_only", "'1984-02-30' is not a date"),
+        ("yesterday", "iso_only", "must be a date like 1984-06-30, not 'yesterday'"),
     ],
 )
-def test_a_bad_date_says_how_to_write_it(text, words):
-    (error,) = parse_patient_csv(csv_bytes(f"R1,Ana,Lopez,{text},vulva,")).errors
+def test_a_bad_date_names_its_line_and_column_and_says_how_to_write_it(text, order, words):
+    parsed = parse_patient_csv(csv_bytes(f"R1,Ana,Lopez,{text},vulva,"), date_order=order)
+    (error,) = parsed.errors
     assert (error.line, error.field) == (2, "date_of_birth")
     assert words in error.message
+    assert parsed.rows == []
+
+
+@pytest.mark.parametrize(
+    ("order", "born"),
+    [("dmy", datetime.date(1984, 7, 4)), ("mdy", datetime.date(1984, 4, 7))],
+)
+def test_numeric_dates_are_read_in_the_order_the_clinic_declared(order, born):
+    data = csv_bytes("R1,Ana,Lopez,04/07/1984,vulva,", "R2,Bo,Diaz,1990-06-30,penis,")
+    parsed = parse_patient_csv(data, today=TODAY, date_order=order)
+    assert parsed.errors == []
+    assert [row.date_of_birth for row in parsed.rows] == [born, datetime.date(1990, 6, 30)]
+
+
+def test_a_clinic_that_declared_no_order_refuses_numeric_dates_and_imports_nothing(clinic):
+    assert clinic.import_date_order == "iso_only"  # a new clinic's default
+    data = csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,", "R2,Bo,Diaz,04/07/1984,penis,")
+
+    preview = patient_import.patient_import_preview(clinic=clinic, data=data, today=TODAY)
+
+    assert [(e.line, e.field) for e in preview.errors] == [(3, "date_of_birth")]
+    assert "'04/07/1984' could be read day first or month first" in preview.errors[0].message
+    with pytest.raises(patient_import.ImportRefused):
+        patient_import.patient_import(clinic=clinic, data=data)
+    assert not Patient.objects.exists()
+
+
+def test_a_us_clinic_reads_its_file_month_first(clinic):
+    clinic.import_date_order = "mdy"
+    clinic.save()
+
+    patient_import.patient_import(clinic=clinic, data=csv_bytes("R1,Ana,Lopez,07/04/1984,vulva,"))
+
+    assert Patient.objects.get().date_of_birth == datetime.date(1984, 7, 4)
 
 
 @pytest.mark.parametrize(
@@ -217,6 +259,8 @@ def test_the_preview_takes_a_constant_number_of_queries(
 
 
 def test_it_imports_every_row_with_its_therapist(clinic, therapist):
+    clinic.import_date_order = "dmy"
+    clinic.save()
     data = csv_bytes(
         "R1,Ana,Lopez,1984-06-30,vulva,tess",
         "R2,Bo,Diaz,30/06/1990,penis,",
@@ -317,7 +361,7 @@ def test_upload_preview_and_import(admin_client_, clinic, therapist, upload_stor
     page = admin_client_.get(upload_url(clinic))
     assert "record_number" in page.content.decode()
 
-    response = upload(admin_client_, clinic, csv_bytes("R1,Ana,Lopez,30/06/1984,vulva,tess"))
+    response = upload(admin_client_, clinic, csv_bytes("R1,Ana,Lopez,1984-06-30,vulva,tess"))
     preview = admin_client_.get(response["Location"])
     assert preview.status_code == 200
     assert preview.context["preview"].ready
