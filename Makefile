@@ -7,7 +7,11 @@ HOST ?= 127.0.0.1:8000
 SYSTEM_LIBS := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
                libharfbuzz-subset0:libharfbuzz-subset.so.0 libfontconfig1:libfontconfig.so.1
 
-.PHONY: install run demo test bench worker lint migrations-check check-system clean docs
+.PHONY: install run demo test bench worker lint migrations-check check-system clean docs messages
+
+# Translation catalogues: the .po files are committed, the compiled .mo files are built here.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
 $(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "FloorPlan needs Python 3.11; found " + sys.version.split()[0])'
@@ -16,7 +20,19 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed $(MO_FILES)
+
+# Rebuilt only when its .po changed (compilemessages needs GNU gettext's msgfmt).
+$(MO_FILES): %.mo: %.po | $(BIN)/.installed
+	$(BIN)/python manage.py compilemessages --locale $(word 2,$(subst /, ,$@)) --ignore .venv --ignore var -v0
+
+# Extracts every translatable string (templates, Python, the pure modules' clinic.i18n
+# calls) into locale/<lang>/LC_MESSAGES/django.po. The output is stable: file-only
+# locations and no creation date, so running it twice changes nothing.
+messages: install
+	$(BIN)/python manage.py makemessages --all --add-location file --no-obsolete \
+	  --ignore .venv --ignore var --ignore tests --ignore bench --ignore docs -v0
+	sed -i '/^"POT-Creation-Date: /d' $(PO_FILES)
 
 check-system:
 	@missing=""; for pair in $(SYSTEM_LIBS); do \
@@ -76,4 +92,4 @@ migrations-check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .hypothesis $(MO_FILES)
