@@ -1,0 +1,64 @@
+"""A therapist who chooses Spanish in the user menu works in Spanish: the dashboard, the
+intake and the plan, and still after signing out and in again in another browser (the
+choice is on their profile). The Spanish pages pass axe like the English ones."""
+
+import pytest
+
+from careplans.models import CarePlan
+from clinic.models import Patient, StaffProfile
+from tests.conftest import log_in
+from tests.factories import AssessmentFactory
+from tests.practice.test_browser_accessibility import check_pages
+from tests.practice.test_browser_accessibility import demo_clinic as demo_clinic  # a fixture
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def choose_spanish(page) -> None:
+    page.locator("#nav a.dropdown-toggle").last.click()
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change").click()
+    page.wait_for_selector("html[lang=es]")
+
+
+def test_a_therapist_works_in_spanish_once_they_choose_it(browser, live_server, page, demo_clinic):
+    patient = Patient.objects.filter(clinic=demo_clinic, assigned_therapist__username="tess")[0]
+    # An intake still open, so that its page is the form.
+    assessment = AssessmentFactory(patient=patient, therapist=patient.assigned_therapist)
+    plan = CarePlan.objects.filter(patient__clinic=demo_clinic).order_by("pk").first()
+    log_in(page, "tess", "floorplan-demo")
+    assert page.get_by_role("heading", name="Your caseload today").is_visible()
+    choose_spanish(page)
+    assert StaffProfile.objects.get(user__username="tess").language == "es"
+
+    page.goto("/")
+    assert page.get_by_role("heading", name="Sus pacientes de hoy").is_visible()
+    assert page.get_by_role("heading", name="Revisiones atrasadas").is_visible()
+    assert page.get_by_role("heading", name="Actividad reciente").is_visible()
+    assert page.get_by_role("link", name="Pacientes", exact=True).is_visible()
+
+    page.goto(f"/assessments/{assessment.pk}/edit/")
+    assert page.get_by_role("heading", name="Secciones").is_visible()
+    assert page.get_by_role("heading", name="Visita", exact=True).is_visible()
+    assert page.get_by_role("button", name="Guardar borrador").is_visible()
+    assert page.get_by_role("button", name="Completar valoración").is_visible()
+
+    page.goto(f"/plans/{plan.pk}/")
+    assert page.get_by_role("heading", name=f"Plan de tratamiento, versión {plan.version}").count()
+    assert page.get_by_role("link", name="Valoración", exact=True).is_visible()
+
+    found = check_pages(page, ["/", f"/assessments/{assessment.pk}/edit/", f"/plans/{plan.pk}/"])
+    assert found == [], "\n".join(found)
+    assert page.locator("html").get_attribute("lang") == "es"
+
+    # Signed out, then in again from a browser that has never seen the choice.
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.wait_for_url(lambda url: "/login/" in url)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    elsewhere = context.new_page()
+    log_in(elsewhere, "tess", "floorplan-demo")  # the login page is in the clinic's English
+    assert elsewhere.get_by_role("heading", name="Sus pacientes de hoy").is_visible()
+    elsewhere.goto(f"/assessments/{assessment.pk}/edit/")
+    assert elsewhere.get_by_role("button", name="Guardar borrador").is_visible()
+    context.close()
