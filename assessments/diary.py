@@ -217,7 +217,7 @@ def decode_diary_file(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        message = _("The file is not UTF-8 text; save it as \u201cCSV UTF-8\u201d and try again.")
+        message = _("The file is not UTF-8 text; save it as “CSV UTF-8” and try again.")
         raise DiaryError([RowError(1, "", message)]) from None
 
 

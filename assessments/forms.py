@@ -194,7 +194,7 @@ class ReferralForm(forms.Form):
         label=_("Referral made"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("To whom, how and when, e.g. \u201cGP, urgent letter faxed 12 May\u201d."),
+        help_text=_("To whom, how and when, e.g. “GP, urgent letter faxed 12 May”."),
     )
 
 

@@ -184,7 +184,7 @@ class Assessment(models.Model):
     constipation = finding(_("constipation"))
     straining_to_defecate = finding(_("straining to open bowels"))
     prolapse_bulge = finding(_("bulge"), _("Sensation or sight of a vaginal or perineal bulge"))
-    constant_tension = finding(_("constant tension"), _("An \u201calways clenched\u201d feeling"))
+    constant_tension = finding(_("constant tension"), _("An “always clenched” feeling"))
     most_bothersome = choice(_("most bothersome leaks"), MOST_BOTHERSOME)
 
     # Examination
@@ -232,9 +232,7 @@ class Assessment(models.Model):
     hypermobility = finding(_("hypermobility"))
     scoliosis = finding(_("scoliosis"))
     chronic_pain = finding(_("chronic pain"))
-    high_stress = finding(
-        _("high stress"), _("Self-reported chronic stress, \u201cfight or flight\u201d")
-    )
+    high_stress = finding(_("high stress"), _("Self-reported chronic stress, “fight or flight”"))
     poor_sleep = finding(_("poor sleep"))
     diuretics = finding(_("takes diuretics"))
     pfmt_months_tried = count(_("months of pelvic floor training already done"), 0, 240)

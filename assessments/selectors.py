@@ -9,6 +9,7 @@ from assessments import diary, wallclock
 from assessments.findings import FINDING_COLUMNS, findings_to_intake
 from assessments.models import Assessment
 from clinic.models import Patient
+from clinic.patient_languages import OTHER
 
 SCHEMA = "pelvic-intake/1"
 
@@ -56,7 +57,9 @@ def assessment_to_intake(assessment: Assessment, *, with_diary: bool = True) -> 
         person["weight_kg"] = _plain(assessment.weight_kg)
     if patient.pronouns:
         person["pronouns"] = patient.pronouns[:40]
-    if patient.preferred_language:
+    # "other" is no language tag: the file then says nothing (the plan prints in the
+    # clinic's language, and the patient record names the language).
+    if patient.preferred_language and patient.preferred_language != OTHER:
         person["language"] = patient.preferred_language
     intake: dict[str, Any] = {"schema": SCHEMA, "patient": person}
     values = {name: _plain(getattr(assessment, name)) for name in FINDING_COLUMNS}

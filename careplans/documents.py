@@ -36,11 +36,13 @@ from careplans.letters import (
     items_for,
     tier_recipient,
 )
-from careplans.library import load_library_entries, render_patient_text
+from careplans.library import drafted_codes, fixture_library, render_patient_text
 from careplans.models import (
+    BASE_LANGUAGE,
     CarePlan,
     CarePlanItem,
     Intervention,
+    LibraryWording,
     PlanStatus,
     Recipient,
     RecipientKind,
@@ -49,7 +51,14 @@ from careplans.models import (
 from careplans.rules import BuiltPlan, phrases
 from careplans.rules.education import WARNING_SIGNS
 from careplans.selectors import plan_safety_warnings, recipients_for_clinic
+from careplans.spelling import english_variant, in_clinic_spelling, printed_in
 from clinic.models import Clinic, Patient
+from clinic.patient_languages import (
+    available_codes,
+    language_name,
+    print_language,
+    printed_by,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -70,6 +79,7 @@ class PatientItem:
     for this patient, and, for an item that waits, why -- in the document's language."""
 
     item: CarePlanItem
+    title: str
     text: str
     notes: list[str]
     why_it_waits: list[str]
@@ -79,9 +89,51 @@ class PatientItem:
 
 
 def document_language(plan: CarePlan) -> str:
-    wanted = plan.patient.preferred_language
-    available = {code for code, _name in settings.LANGUAGES}
-    return wanted if wanted in available else settings.LANGUAGE_CODE
+    """Reference section 10: the patient's language when the clinic prints it, else the
+    clinic's (and the plan page tells the therapist to arrange an interpreter)."""
+    clinic = plan.patient.clinic
+    language = print_language(
+        plan.patient.preferred_language, printed=printed_by(clinic), fallback=clinic.language
+    )
+    # English prints in the clinic's spelling (UK or US words).
+    return english_variant(clinic) if language == "en" else language
+
+
+@dataclass(frozen=True)
+class PrintLanguage:
+    """What the therapist should know about a plan's language before signing it."""
+
+    language: str  # the language the patient plan prints in
+    interpreter: bool  # the patient reads another language (or one not named)
+    drafted: list[str]  # titles of the items printed from a drafted translation
+    untranslated: list[str]  # titles of the items with no text in the plan's language
+
+    @property
+    def language_name(self) -> StrOrPromise:
+        return language_name(self.language)
+
+
+def print_language_of(plan: CarePlan, *, items: Sequence[CarePlanItem]) -> PrintLanguage:
+    language = document_language(plan)
+    wanted = plan.patient.preferred_language.lower()
+    interpreter = wanted.split("-")[0] != language
+    codes = {item.code for item in items if not item.removed}
+    library = {
+        entry.code: entry
+        for entry in Intervention.objects.filter(
+            clinic_id=plan.patient.clinic_id, code__in=codes
+        ).prefetch_related("texts")
+    }
+    wordings = {code: entry.in_language(language) for code, entry in library.items()}
+    drafted = set(drafted_codes(library, language))
+    untranslated = {code for code, wording in wordings.items() if wording.language != language}
+    if language == BASE_LANGUAGE:
+        untranslated = set()
+
+    def titles(chosen: set[str]) -> list[str]:
+        return [wordings[i.code].title for i in items if i.code in chosen and not i.removed]
+
+    return PrintLanguage(language, interpreter, titles(drafted), titles(untranslated))
 
 
 @dataclass
@@ -99,7 +151,10 @@ class Printable:
 
     @classmethod
     def stored(cls, plan: CarePlan) -> Printable:
-        library = Intervention.objects.filter(clinic_id=plan.patient.clinic_id)
+        # Its texts in every language come in one query: Intervention.in_language reads them.
+        library = Intervention.objects.filter(clinic_id=plan.patient.clinic_id).prefetch_related(
+            "texts"
+        )
         assessment = plan.assessment
         recipients: dict[str, Recipient] = {}
         for recipient in recipients_for_clinic(clinic_id=plan.patient.clinic_id):
@@ -122,7 +177,11 @@ class Printable:
         fixtures/, and no name, date of birth or clinic to print."""
         person = intake["patient"]
         today = timezone.localdate()
-        clinic = Clinic(name="")
+        # No clinic: the plan prints in any language the application has (intake-v1's
+        # patient.language), else in the default one.
+        clinic = Clinic(
+            name="", language=settings.LANGUAGE_CODE, printed_languages=available_codes()
+        )
         patient = Patient(
             clinic=clinic,
             first_name="",
@@ -143,9 +202,7 @@ class Printable:
             **intake_to_findings(intake),
         )
         plan = CarePlan(patient=patient, assessment=assessment, built=built.plan, version=1)
-        library = {
-            entry["code"]: Intervention(clinic=clinic, **entry) for entry in load_library_entries()
-        }
+        library = fixture_library(clinic)
         return cls(
             plan=plan,
             items=items_from_built(plan, built),
@@ -159,12 +216,17 @@ class Printable:
 def _patient_items(printable: Printable) -> list[PatientItem]:
     library = printable.library
     anatomy = printable.plan.patient.anatomy
+    # render_html has activated the plan's language: titles and texts come in it.
+    language = translation.get_language()
     items = []
     for item in printable.items:
         if item.removed:
             continue
         entry = library.get(item.code)
-        text = render_patient_text(entry.text_for(anatomy), item.dosing) if entry else ""
+        wording = entry.in_language(language) if entry else None
+        text = render_patient_text(wording.text_for(anatomy), item.dosing) if wording else ""
+        text = in_clinic_spelling(text, language)
+        title = in_clinic_spelling(_printed_title(item, entry, wording), language)
         notes = item.patient_notes or []
         holds = [note for note in notes if str(note.get("code", "")).startswith("hold.")]
         others = [note for note in notes if note not in holds]
@@ -172,9 +234,27 @@ def _patient_items(printable: Printable) -> list[PatientItem]:
         if item.phase == 2 and not why:
             why = [_default_why(item)]
         items.append(
-            PatientItem(item=item, text=text, notes=phrases.patient_notes(others), why_it_waits=why)
+            PatientItem(
+                item=item,
+                title=title,
+                text=text,
+                notes=phrases.patient_notes(others),
+                why_it_waits=why,
+            )
         )
     return items
+
+
+def _printed_title(
+    item: CarePlanItem, entry: Intervention | None, wording: LibraryWording | None
+) -> str:
+    """The item's title in the plan's language: the library's, or the builder's own for
+    this patient ("Try swapping to decaf"), a string of the catalogue. The stored title is
+    in the language the plan was built in."""
+    if entry is not None and wording is not None:
+        if item.title in {entry.in_language(code).title for code in available_codes()}:
+            return wording.title
+    return _(item.title) if item.title else ""
 
 
 def _default_why(item: CarePlanItem) -> str:
@@ -433,7 +513,9 @@ def _clinical_wording(
     """Section 9: the library's clinician wording, never the patient's; the therapist's
     rationale for an item the library has no clinical wording for."""
     entry = printable.library.get(item.code)
-    text = entry.clinician_text if entry and entry.clinician_text else item.rationale
+    # The letter's language (the clinic's) is active: render_html.
+    wording = entry.in_language(translation.get_language()) if entry else None
+    text = wording.clinician_text if wording and wording.clinician_text else item.rationale
     if first_sentence:
         text = text.split(". ")[0].rstrip(".") + "."
     return text
@@ -470,10 +552,11 @@ def document_context(printable: Printable, kind: str, *, recipient: str = GP) ->
 
 def render_html(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> str:
     printable = plan if isinstance(plan, Printable) else Printable.stored(plan)
-    language = (
-        document_language(printable.plan) if kind == "patient" else translation.get_language()
-    )
-    with translation.override(language):
+    # The clinician summary and letters are in the clinic's language, whatever the
+    # language of the browser that asked for them.
+    clinic = printable.plan.patient.clinic
+    language = document_language(printable.plan) if kind == "patient" else clinic.language
+    with printed_in(language):
         context = document_context(printable, kind, recipient=recipient)
         return render_to_string(TEMPLATES[kind], context)
 

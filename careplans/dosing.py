@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.formats import localize
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ DOSING: Mapping[str, DosingKey] = {
     "sets_per_day": DosingKey(_("sets a day"), _("Sets"), _("a day")),
     "fast_contractions": DosingKey(_("fast contractions"), _("Quick squeezes"), _("after that")),
     "weeks": DosingKey(_("weeks"), _("Keep going"), _("weeks")),
-    "minutes": DosingKey(_("minutes"), _("Time"), _("minutes")),
+    "minutes": DosingKey(_("minutes"), pgettext_lazy("duration", "Time"), _("minutes")),
     "times_per_day": DosingKey(_("times a day"), _("How often"), _("times a day"), _("time a day")),
     "start_interval_min": DosingKey(_("start interval (min)")),
     "increase_min": DosingKey(_("increase (min)")),

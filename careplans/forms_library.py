@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from careplans.library import PLACEHOLDERS, WORDING_FIELDS, entry_errors
-from careplans.models import Intervention
+from careplans.library import PLACEHOLDERS, WORDING_FIELDS, entry_errors, translation_errors
+from careplans.models import Intervention, InterventionText
 from clinic.models import Clinic
 
 
@@ -109,6 +109,65 @@ class InterventionForm(forms.ModelForm[Intervention]):
         entry = {name: cleaned.get(name) for name in ("code", "category", "default_dosing")}
         entry.update({name: cleaned.get(name) or "" for name in WORDING_FIELDS})
         for field, messages in entry_errors({**entry, "title": "-", "source": "-"}).items():
+            if field in self.fields and field not in self.errors:
+                self.add_error(field, list(messages))
+        return cleaned
+
+
+class InterventionTextForm(forms.ModelForm[InterventionText]):
+    """An entry's wording in another language, checked against the English entry."""
+
+    reviewed = forms.BooleanField(
+        label=_("Reviewed: a clinician fluent in this language has checked this wording"),
+        required=False,
+        help_text=_(
+            "Saving changes without this ticked makes the text a draft again. Plans printed "
+            "from a draft tell the therapist before signing."
+        ),
+    )
+
+    class Meta:
+        model = InterventionText
+        fields = [
+            "title",
+            "patient_text",
+            "patient_text_vulva",
+            "patient_text_penis",
+            "clinician_text",
+        ]
+        widgets = {
+            "patient_text": forms.Textarea(attrs={"rows": 7}),
+            "patient_text_vulva": forms.Textarea(attrs={"rows": 9}),
+            "patient_text_penis": forms.Textarea(attrs={"rows": 9}),
+            "clinician_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(
+        self, *args: Any, intervention: Intervention, language: str, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.intervention = intervention
+        for name, field in self.fields.items():
+            if name != "reviewed":
+                field.widget.attrs.update({"lang": language, "class": "form-control"})
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-describedby"] = f"{name}-errors"
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
+        english = {
+            name: getattr(self.intervention, name)
+            for name in ("code", "category", "default_dosing", "source", *WORDING_FIELDS)
+        }
+        wording = {name: cleaned.get(name) or "" for name in ("title", *WORDING_FIELDS)}
+        for field, messages in translation_errors(wording, english).items():
             if field in self.fields and field not in self.errors:
                 self.add_error(field, list(messages))
         return cleaned

@@ -24,7 +24,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from careplans import dosing
-from careplans.models import Category
+from careplans.models import (
+    TRANSLATED_LANGUAGES,
+    Category,
+    Intervention,
+    InterventionText,
+    WordingStatus,
+)
+from clinic.models import Clinic
 
 FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "interventions.json"
 
@@ -217,4 +224,95 @@ def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
     return entries
 
 
-# --- Writes -----------------------------------------------------------------------------------
+# --- Texts in other languages ----------------------------------------------------------------
+
+
+def texts_path(language: str) -> Path:
+    return FIXTURE_PATH.with_name(f"{FIXTURE_PATH.stem}_{language}.json")
+
+
+def translation_errors(text: Mapping[str, Any], entry: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Problems of one entry's wording in another language, by field; empty when valid.
+
+    Beyond an entry's own checks: each text keeps the English text's placeholders, so the
+    numbers a patient reads are the same in every language.
+    """
+    errors = entry_errors({**entry, **{name: text.get(name) or "" for name in WORDING_FIELDS}})
+    errors = {name: msgs for name, msgs in errors.items() if name in WORDING_FIELDS}
+    title = text.get("title")
+    if not isinstance(title, str) or not title.strip():
+        errors.setdefault("title", []).append(_("This field is required."))
+    for name in TEXT_FIELDS:
+        wording, english = text.get(name) or "", entry.get(name) or ""
+        if not wording or name in errors:
+            continue
+        if set(placeholders_in(wording)) != set(placeholders_in(english)):
+            errors[name] = [
+                _("Use the same placeholders as the English: %(fields)s.")
+                % {"fields": _braced(dict.fromkeys(placeholders_in(english))) or "-"}
+            ]
+    return errors
+
+
+def load_library_texts(language: str, path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The standard library's wording in ``language`` by code, checked against the English
+    entries; empty when no file ships for the language. ``LibraryError`` names a bad one."""
+    path = path or texts_path(language)
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise LibraryError(f"{path}: cannot read the texts ({error})") from error
+    if not isinstance(data, list):
+        raise LibraryError(f"{path}: the texts must be a JSON list of entries")
+    english = {entry["code"]: entry for entry in load_library_entries()}
+    texts: dict[str, dict[str, str]] = {}
+    for position, text in enumerate(data, start=1):
+        code = text.get("code") if isinstance(text, dict) else None
+        where = f"{path}: entry {position} ({code or 'no code'})"
+        if not isinstance(text, dict) or not isinstance(code, str) or code not in english:
+            raise LibraryError(f"{where}: not an object with a code of the library")
+        if code in texts:
+            raise LibraryError(f"{where}: the code appears twice")
+        required = ("code", "title", "patient_text", "clinician_text")
+        missing = [key for key in required if key not in text]
+        unknown = sorted(set(text) - set(required) - set(_OPTIONAL))
+        if missing or unknown:
+            raise LibraryError(f"{where}: missing {missing or 'nothing'}, unknown {unknown or []}")
+        entry = english[code]
+        # A variant for one anatomy where the English has one, and only there.
+        for name in _OPTIONAL:
+            if bool(text.get(name)) != bool(entry[name]):
+                raise LibraryError(f"{where}: {name} must be given exactly when the English has it")
+        if errors := translation_errors(text, entry):
+            details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
+            raise LibraryError(f"{where}: {details}")
+        texts[code] = {**{key: "" for key in _OPTIONAL}, **text}
+    return texts
+
+
+def fixture_library(clinic: Clinic) -> dict[str, Intervention]:
+    """The standard library with its texts in every language, nothing saved: for a plan
+    built from a file (`build_plan`)."""
+    translations = {code: load_library_texts(code) for code, _name in TRANSLATED_LANGUAGES}
+    library = {}
+    for entry in load_library_entries():
+        intervention = Intervention(clinic=clinic, **entry)
+        intervention.detached_texts = tuple(
+            InterventionText(
+                intervention=intervention,
+                language=language,
+                status=WordingStatus.DRAFTED,
+                **{name: text[name] for name in ("title", *WORDING_FIELDS)},
+            )
+            for language, texts in translations.items()
+            if (text := texts.get(entry["code"]))
+        )
+        library[entry["code"]] = intervention
+    return library
+
+
+def drafted_codes(library: Mapping[str, Intervention], language: str) -> list[str]:
+    """The codes of the entries whose wording in ``language`` is a draft translation."""
+    return [code for code, entry in library.items() if entry.in_language(language).is_drafted]

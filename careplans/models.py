@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -66,6 +67,132 @@ class Intervention(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
+
+    # The texts of an entry that is not in the database (a plan built from a file):
+    # careplans.library.fixture_library sets them; a saved entry reads ``texts``.
+    detached_texts: tuple[InterventionText, ...] = ()
+
+    def text_for(self, anatomy: str) -> str:
+        specific = {"vulva": self.patient_text_vulva, "penis": self.patient_text_penis}
+        return specific.get(anatomy) or self.patient_text
+
+    def in_language(self, language: str) -> LibraryWording:
+        """The entry's wording in ``language``: its translation when the clinic has one,
+        else the English base (then ``language`` says "en", so a caller can tell).
+
+        Reads ``texts`` through ``.all()``, so ``prefetch_related("texts")`` serves a
+        whole library in one query."""
+        if language != BASE_LANGUAGE:
+            texts = self.detached_texts if self.pk is None else self.texts.all()
+            for text in texts:
+                if text.language == language:
+                    return LibraryWording.of(text, language=language, status=text.status)
+        return LibraryWording.of(self, language=BASE_LANGUAGE, status=WordingStatus.REVIEWED)
+
+
+# The library's own wording (Intervention) is English; every other language the
+# application speaks has its texts in InterventionText.
+BASE_LANGUAGE = "en"
+TRANSLATED_LANGUAGES: list[tuple[str, Any]] = [
+    (code, name) for code, name in settings.LANGUAGES if code != BASE_LANGUAGE
+]
+
+
+class WordingStatus(models.TextChoices):
+    # Clinical reference, section 10: a translation is a draft until a clinician fluent
+    # in the language has reviewed it.
+    DRAFTED = "drafted", _("Drafted")
+    REVIEWED = "reviewed", _("Reviewed")
+
+
+@dataclass(frozen=True)
+class LibraryWording:
+    """What one library entry says in one language, as documents print it."""
+
+    title: str
+    patient_text: str
+    patient_text_vulva: str
+    patient_text_penis: str
+    clinician_text: str
+    language: str
+    status: str
+
+    @classmethod
+    def of(
+        cls, source: Intervention | InterventionText, *, language: str, status: str
+    ) -> LibraryWording:
+        return cls(
+            title=source.title,
+            patient_text=source.patient_text,
+            patient_text_vulva=source.patient_text_vulva,
+            patient_text_penis=source.patient_text_penis,
+            clinician_text=source.clinician_text,
+            language=language,
+            status=status,
+        )
+
+    @property
+    def is_drafted(self) -> bool:
+        return self.status == WordingStatus.DRAFTED
+
+    def text_for(self, anatomy: str) -> str:
+        specific = {"vulva": self.patient_text_vulva, "penis": self.patient_text_penis}
+        return specific.get(anatomy) or self.patient_text
+
+
+class InterventionText(models.Model):
+    """A library entry's wording in a language other than English, with its review."""
+
+    intervention = models.ForeignKey(Intervention, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=10, choices=TRANSLATED_LANGUAGES)
+    title = models.CharField(_("title for the patient"), max_length=200)
+    patient_text = models.TextField(_("what to do, in plain words"))
+    patient_text_vulva = models.TextField(
+        _("wording for a patient with a vulva"),
+        blank=True,
+        help_text=_("Leave empty to use the text above."),
+    )
+    patient_text_penis = models.TextField(
+        _("wording for a patient with a penis"),
+        blank=True,
+        help_text=_("Leave empty to use the text above."),
+    )
+    clinician_text = models.TextField(_("wording for letters to other clinicians"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WordingStatus.choices, default=WordingStatus.DRAFTED
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    # Set when someone at the clinic saves the text: `load_library --update` then leaves it.
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("edited by"),
+    )
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["intervention", "language"]
+        verbose_name = _("intervention text")
+        verbose_name_plural = _("intervention texts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "language"], name="intervention_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention.code} ({self.language})"
 
     def text_for(self, anatomy: str) -> str:
         specific = {"vulva": self.patient_text_vulva, "penis": self.patient_text_penis}

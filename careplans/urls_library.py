@@ -6,4 +6,9 @@ urlpatterns = [
     path("", library.library_list, name="library_list"),
     path("new/", library.library_new, name="library_new"),
     path("<int:intervention_id>/edit/", library.library_edit, name="library_edit"),
+    path(
+        "<int:intervention_id>/texts/<str:language>/",
+        library.library_text_edit,
+        name="library_text_edit",
+    ),
 ]

@@ -4,13 +4,19 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.conf import global_settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic, Membership, Patient, Role
+from clinic.patient_languages import (
+    OTHER,
+    OTHER_LABEL,
+    available_codes,
+    language_choices,
+    printed_by,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -39,9 +45,9 @@ class PatientForm(forms.ModelForm[Patient]):
     assigned_therapist = TherapistChoiceField(
         queryset=get_user_model().objects.none(), required=False, label=_("Assigned therapist")
     )
-    preferred_language = forms.ChoiceField(
-        label=_("Preferred language"), choices=global_settings.LANGUAGES, initial="en"
-    )
+    # The clinic's printed languages and "other" (__init__): the plan prints in the one
+    # chosen, or in the clinic's language when it is "other".
+    preferred_language = forms.ChoiceField(label=_("Preferred language"))
 
     class Meta:
         model = Patient
@@ -56,6 +62,7 @@ class PatientForm(forms.ModelForm[Patient]):
             "gender_identity",
             "pronouns",
             "preferred_language",
+            "other_language",
             "assigned_therapist",
             "phone",
             "email",
@@ -92,6 +99,23 @@ class PatientForm(forms.ModelForm[Patient]):
         anatomy_field = cast(forms.ChoiceField, self.fields["anatomy"])
         anatomy = cast("list[tuple[str, StrOrPromise]]", anatomy_field.choices)
         self.fields["anatomy"].widget = forms.RadioSelect(choices=anatomy[1:])
+        self._language_choices(clinics)
+
+    def _language_choices(self, clinics: list[Clinic]) -> None:
+        own = [self.instance.clinic] if self.instance.pk else clinics
+        codes = list(dict.fromkeys(code for clinic in own for code in printed_by(clinic)))
+        current = self.instance.preferred_language if self.instance.pk else ""
+        if current and current not in (*codes, OTHER):
+            # A language recorded before (or imported) that the clinic does not print: it
+            # stays until someone changes it, and prints like "other".
+            codes.append(current)
+        language = cast(forms.ChoiceField, self.fields["preferred_language"])
+        language.choices = [*language_choices(codes), (OTHER, OTHER_LABEL)]
+        language.initial = current or (codes[0] if codes else OTHER)
+        self.fields["other_language"].help_text = _(
+            "When the language is Other: the plan prints in the clinic's language, and the "
+            "therapist is reminded to arrange an interpreter."
+        )
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
@@ -104,6 +128,13 @@ class PatientForm(forms.ModelForm[Patient]):
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
+        if cleaned.get("preferred_language") == OTHER:
+            if not cleaned.get("other_language", "").strip():
+                self.add_error(
+                    "other_language", _("Name the language, so an interpreter can be arranged.")
+                )
+        elif "preferred_language" in cleaned:
+            cleaned["other_language"] = ""
         clinic = cleaned.get("clinic")
         therapist = cleaned.get("assigned_therapist")
         unchanged = therapist is not None and therapist.pk == self.instance.assigned_therapist_id
@@ -173,6 +204,17 @@ class PatientFilterForm(forms.Form):
 
 
 class ClinicSettingsForm(forms.ModelForm[Clinic]):
+    printed_languages = forms.MultipleChoiceField(
+        label=_("Languages the clinic prints patient plans in"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "A patient whose language is not among these gets the plan in the clinic's "
+            "language, and the therapist is reminded to arrange an interpreter. The "
+            "clinic's language is always printed."
+        ),
+    )
+
     class Meta:
         model = Clinic
         fields = [
@@ -181,6 +223,10 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
             "email",
             "address",
             "paper_size",
+            "import_date_order",
+            "language",
+            "printed_languages",
+            "english_spelling",
             "daytime_frequency_threshold",
             "fluid_low_ml",
             "fluid_high_ml",
@@ -195,9 +241,18 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        printed = cast(forms.MultipleChoiceField, self.fields["printed_languages"])
+        printed.choices = language_choices(available_codes())
+        self.initial["printed_languages"] = printed_by(self.instance)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
+        if "printed_languages" in cleaned and cleaned.get("language"):
+            chosen = {*cleaned["printed_languages"], cleaned["language"]}
+            cleaned["printed_languages"] = [c for c in available_codes() if c in chosen]
         low, high = cleaned.get("fluid_low_ml"), cleaned.get("fluid_high_ml")
         if low is not None and high is not None and low >= high:
             self.add_error("fluid_high_ml", _("Must be above the low fluid intake."))

@@ -32,7 +32,7 @@ def _day_field(label: StrOrPromise) -> forms.DateField:
     return forms.DateField(
         label=label,
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         validators=[
             MinValueValidator(FIRST_DAY, message=_("Choose a day in the year 2000 or later.")),
             MaxValueValidator(LAST_DAY, message=_("Choose a day before the year 9999.")),

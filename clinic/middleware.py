@@ -2,12 +2,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
-from clinic import two_factor
+from clinic import interface_language, two_factor
 
 # Everything is served from the application itself: no CDN, no inline script or style.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -74,3 +76,12 @@ class TwoFactorMiddleware:
         if request.method == "GET":
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """The language the user chose (their profile, else the language cookie), else the
+    clinic's: never a guess from the browser's Accept-Language (clinic.interface_language)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        translation.activate(interface_language.chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()

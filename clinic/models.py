@@ -10,10 +10,30 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clinic.patient_csv import DATE_ORDERS, parse_date_of_birth
+from clinic.patient_languages import OTHER, language_name
+
 
 class PaperSize(models.TextChoices):
     A4 = "A4", _("A4")
     LETTER = "letter", _("US Letter")
+
+
+class ImportDateOrder(models.TextChoices):
+    # Numeric dates are read only in the order the clinic declares: 04/07/1984 is April in
+    # the US and July elsewhere, and a guess would swap a whole file's birthdays.
+    ISO_ONLY = "iso_only", _("Only YYYY-MM-DD")
+    DMY = "dmy", _("Day/month/year")
+    MDY = "mdy", _("Month/day/year")
+
+
+class EnglishSpelling(models.TextChoices):
+    UK = "uk", _("UK English")
+    US = "us", _("US English")
+
+
+def default_printed_languages() -> list[str]:
+    return ["en"]
 
 
 class Clinic(models.Model):
@@ -97,6 +117,40 @@ class Clinic(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(12 * 60)],
         help_text=_("At least 5 minutes, at most 12 hours. A warning shows a minute before."),
     )
+    import_date_order = models.CharField(
+        _("dates in patient import files"),
+        max_length=10,
+        choices=ImportDateOrder.choices,
+        default=ImportDateOrder.ISO_ONLY,
+        help_text=_(
+            "Dates written 1984-06-30 are always read. Choose the order of your files' "
+            "numeric dates (DD/MM/YYYY or MM/DD/YYYY) to read those too; until then they "
+            "are refused rather than guessed."
+        ),
+    )
+    # Languages (issue 9, clinical reference section 10).
+    language = models.CharField(
+        _("the clinic's language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_(
+            "Clinician summaries and letters, and a patient's plan when their language is "
+            "not one the clinic prints."
+        ),
+    )
+    printed_languages = models.JSONField(
+        _("languages the clinic prints patient plans in"),
+        default=default_printed_languages,
+        blank=True,
+    )
+    english_spelling = models.CharField(
+        _("English spelling"),
+        max_length=2,
+        choices=EnglishSpelling.choices,
+        default=EnglishSpelling.UK,
+        help_text=_("The patient texts use the clinic's words (e.g. wind or gas)."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -177,9 +231,9 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         text = " ".join(text.split())
         if not text:
             return self
-        born = parse_date_of_birth(text)
-        if born is not None:
-            return self.filter(date_of_birth=born)
+        born = birth_dates_searched(text)
+        if born:
+            return self.filter(date_of_birth__in=born)
         # "ana lop" finds Ana Lopez: every word must match the start of some name.
         every_word = Q()
         for word in text.split(" "):
@@ -191,21 +245,10 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         return self.filter(Q(record_number__iexact=text) | every_word)
 
 
-def parse_date_of_birth(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    # Front desks type dates the way the patient says them: 31/12/1970 or 31.12.1970.
-    for sep in ("/", ".", "-"):
-        parts = text.split(sep)
-        if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
-            day, month, year = (int(p) for p in parts)
-            try:
-                return date(year, month, day)
-            except ValueError:
-                return None
-    return None
+def birth_dates_searched(text: str) -> set[date]:
+    """The dates a front-desk search may mean: 1984-06-30, or 04/07/1984 as either 4 July
+    or 7 April (both are shown, each with its date of birth, rather than one guessed)."""
+    return {born for order in DATE_ORDERS if (born := parse_date_of_birth(text, order)) is not None}
 
 
 class Patient(models.Model):
@@ -230,6 +273,9 @@ class Patient(models.Model):
     preferred_language = models.CharField(
         _("preferred language"), max_length=20, default="en", help_text=_("For the printed plan.")
     )
+    # When preferred_language is "other": the language named, so the therapist can arrange
+    # an interpreter (the plan prints in the clinic's language).
+    other_language = models.CharField(_("which language"), max_length=60, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     address = models.TextField(_("address"), blank=True)
@@ -274,6 +320,14 @@ class Patient(models.Model):
     def display_name(self) -> str:
         first = self.preferred_name or self.first_name
         return f"{first} {self.last_name}"
+
+    @property
+    def language_name(self) -> str:
+        """The patient's language as staff read it: "Spanish", or the language named for
+        "other" ("Tigrinya"); a code recorded before the clinic's list still reads."""
+        if self.preferred_language == OTHER:
+            return self.other_language or str(_("another language (not named)"))
+        return str(language_name(self.preferred_language))
 
     @property
     def is_archived(self) -> bool:
@@ -377,3 +431,21 @@ class AccessLog(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("The access log is append-only.")
+
+
+class StaffProfile(models.Model):
+    """A staff member's own choices: the language they use the application in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"

@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from clinic import interface_language
 from clinic.access import log_sign_in
 from clinic.lockouts import lockout_clear
 from clinic.models import AuditAction
@@ -40,6 +41,15 @@ def record_sign_in(sender: object, request: HttpRequest | None, user: User, **kw
         log_sign_in(request, action=AuditAction.SIGN_IN, what=_("Signed in"), user=user)
         # Their own typos are forgotten; failures on other names from this address stay.
         lockout_clear(username=user.get_username())
+
+
+@receiver(user_logged_in, dispatch_uid="floorplan_profile_language")
+def note_profile_language(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: Any
+) -> None:
+    # Once per sign-in, so that pages need not read the profile (clinic.interface_language).
+    if request is not None and hasattr(request, "session"):
+        interface_language.note_language(request, interface_language.profile_language(user))
 
 
 @receiver(user_login_failed, dispatch_uid="floorplan_sign_in_failed")

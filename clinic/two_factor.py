@@ -44,6 +44,7 @@ EXEMPT_VIEWS = frozenset(
         "login",
         "logout",
         "set_language",
+        "language_choose",
         "idle_session",
         "admin:login",
         "admin:logout",

@@ -4,9 +4,10 @@ Django's reset views are marked login_not_required)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from clinic.views import account
+from clinic.views import account, profile
 
 urlpatterns = [
+    path("account/language/", profile.language_choose, name="language_choose"),
     path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
     path(
         "account/password/done/",

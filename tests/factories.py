@@ -32,7 +32,7 @@ from careplans.models import (
     ReviewReason,
     items_from_built,
 )
-from clinic.models import AccessLog, Anatomy, Clinic, Membership, Patient, Role
+from clinic.models import AccessLog, Anatomy, Clinic, Membership, Patient, Role, StaffProfile
 
 # Stress leaks with a weak squeeze, examined with consent: a short, safe plan (intake-v1).
 SMALL_INTAKE = {
@@ -106,6 +106,14 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     clinic = factory.SubFactory(ClinicFactory)
     role = Role.THERAPIST
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffProfile
+
+    user = factory.SubFactory(UserFactory)
+    language = "en"
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

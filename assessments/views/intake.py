@@ -6,6 +6,7 @@ from typing import Any, Protocol
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,7 @@ def assessment_new(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
         messages.info(
             request,
             _("This review starts from the findings of %(date)s: update what has changed.")
-            % {"date": last.assessed_on.strftime("%Y-%m-%d")},
+            % {"date": date_format(last.assessed_on, "DATE_FORMAT")},
         )
     return redirect("assessment_edit", assessment_id=assessment.pk)
 

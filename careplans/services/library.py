@@ -10,6 +10,7 @@ from django.db import transaction
 
 from careplans.library import entry_errors, load_library_entries
 from careplans.models import Intervention
+from careplans.services.library_texts import intervention_texts_install
 from clinic.models import Clinic
 
 LIBRARY_FIELDS: tuple[str, ...] = (
@@ -44,7 +45,8 @@ def library_install(*, clinic: Clinic, update: bool = False) -> int:
     clinic wrote). With ``update=True`` those existing entries are overwritten with the
     fixture's wording, dosing and source, including any edits the clinic made; whether an
     entry is offered (``is_active``) is kept. Entries the clinic added itself are never
-    touched.
+    touched. The entries' texts in other languages come along as drafts
+    (``intervention_texts_install``).
     """
     entries = load_library_entries()
     existing = {i.code: i for i in Intervention.objects.filter(clinic=clinic)}
@@ -66,6 +68,8 @@ def library_install(*, clinic: Clinic, update: bool = False) -> int:
             setattr(intervention, name, value)
         _check(intervention)
         intervention.save(update_fields=list(fields))
+    # The same entries' shipped wording in the other languages, as drafts to review.
+    intervention_texts_install(clinic=clinic, update=update)
     return added
 
 

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Status
@@ -21,6 +21,7 @@ from assessments.selectors import assessment_to_intake, diary_events
 from careplans import rules
 from careplans.documents import Printable, render_pdf
 from careplans.models import (
+    BASE_LANGUAGE,
     CarePlan,
     CarePlanItem,
     Intervention,
@@ -54,7 +55,10 @@ def build_for_assessment(assessment: Assessment) -> rules.BuiltPlan:
         if events
         else None
     )
-    return rules.build(intake, diary=diary, settings=settings)
+    # The record is kept in the base language whatever the therapist's screen shows: the
+    # documents translate titles and reasons when they print (reference section 10).
+    with translation.override(BASE_LANGUAGE):
+        return rules.build(intake, diary=diary, settings=settings)
 
 
 def _draft(plan: CarePlan) -> CarePlan:

@@ -13,10 +13,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from careplans import library
-from careplans.forms_library import InterventionForm
-from careplans.models import Category, Intervention
+from careplans.forms_library import InterventionForm, InterventionTextForm
+from careplans.models import (
+    TRANSLATED_LANGUAGES,
+    Category,
+    Intervention,
+    InterventionText,
+    WordingStatus,
+)
 from careplans.rules import CATEGORIES
 from careplans.services import library as library_services
+from careplans.services import library_texts as text_services
 from clinic.access import AuthenticatedHttpRequest, clinics_for, role_in
 from clinic.models import Clinic, Role
 
@@ -65,10 +72,36 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Language:
+    """One language of an entry on the library page: its wording there, if any."""
+
+    code: str
+    name: str
+    text: InterventionText | None
+    patient_text: str  # as printed with the entry's default dosing
+
+    @property
+    def is_drafted(self) -> bool:
+        return self.text is None or self.text.status == WordingStatus.DRAFTED
+
+
+@dataclass(frozen=True)
 class Group:
     category: str
     label: str
-    entries: list[tuple[Intervention, list[Wording]]]
+    entries: list[tuple[Intervention, list[Wording], list[Language]]]
+
+
+def _languages(entry: Intervention) -> list[Language]:
+    texts = {text.language: text for text in entry.texts.all()}
+    languages = []
+    for code, name in TRANSLATED_LANGUAGES:
+        text = texts.get(code)
+        wording = (
+            library.render_patient_text(text.patient_text, entry.default_dosing) if text else ""
+        )
+        languages.append(Language(code, str(name), text, wording))
+    return languages
 
 
 def _groups(entries: list[Intervention]) -> list[Group]:
@@ -88,7 +121,7 @@ def _groups(entries: list[Intervention]) -> list[Group]:
                 Wording(w.label, library.render_patient_text(w.text, entry.default_dosing))
                 for w in wordings
             ]
-            rows.append((entry, rendered))
+            rows.append((entry, rendered, _languages(entry)))
         if rows:
             groups.append(Group(category, str(labels[category]), rows))
     return groups
@@ -96,7 +129,11 @@ def _groups(entries: list[Intervention]) -> list[Group]:
 
 def library_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     clinic = _chosen_clinic(request)
-    entries = list(Intervention.objects.filter(clinic=clinic).order_by("-is_active", "title"))
+    entries = list(
+        Intervention.objects.filter(clinic=clinic)
+        .order_by("-is_active", "title")
+        .prefetch_related("texts__reviewed_by")
+    )
     return render(
         request,
         "careplans/library_list.html",
@@ -141,4 +178,56 @@ def library_edit(request: AuthenticatedHttpRequest, intervention_id: int) -> Htt
         request,
         "careplans/library_form.html",
         {"form": form, "clinic": intervention.clinic, "intervention": intervention, "code": code},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def library_text_edit(
+    request: AuthenticatedHttpRequest, intervention_id: int, language: str
+) -> HttpResponse:
+    """A clinic admin edits and reviews an entry's wording in another language, beside the
+    English."""
+    intervention = _intervention_for_user(request, intervention_id)
+    _require_admin(request, intervention.clinic_id)
+    names = dict(TRANSLATED_LANGUAGES)
+    if language not in names:
+        raise Http404(_("No such language."))
+    text = intervention.texts.filter(language=language).select_related("reviewed_by").first()
+    form = InterventionTextForm(
+        request.POST or None,
+        instance=text,
+        intervention=intervention,
+        language=language,
+        initial={"reviewed": text is not None and text.status == WordingStatus.REVIEWED},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = text_services.intervention_text_save(
+            intervention=intervention, language=language, user=request.user, **form.cleaned_data
+        )
+        messages.success(
+            request,
+            _("%(language)s wording of %(code)s saved: %(status)s.")
+            % {
+                "language": names[language],
+                "code": intervention.code,
+                "status": saved.get_status_display(),
+            },
+        )
+        return redirect(_list_url(intervention))
+    # Each field beside the English it translates (placeholders as typed, not filled).
+    rows = [
+        (form[name], getattr(intervention, name)) for name in ("title", *library.WORDING_FIELDS)
+    ]
+    return render(
+        request,
+        "careplans/library_text_form.html",
+        {
+            "form": form,
+            "rows": rows,
+            "intervention": intervention,
+            "clinic": intervention.clinic,
+            "text": text,
+            "language": language,
+            "language_name": names[language],
+        },
     )

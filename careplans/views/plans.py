@@ -73,6 +73,7 @@ def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse
             "versions": plan.assessment.care_plans.order_by("-version"),
             "documents": documents.DOCUMENTS,
             "letters_due": documents.letters_due(plan, items=items),
+            "print_language": documents.print_language_of(plan, items=items),
             "recipient_kinds": RecipientKind.choices,
             "sign_form": SignForm(),
             "can_sign": may_sign(request, plan),

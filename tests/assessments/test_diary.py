@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from django.utils.translation import gettext
 
 from assessments.diary import (
     CSV_COLUMNS,
@@ -380,7 +381,7 @@ def test_messages_go_through_the_translation_hook():
     try:
         found = errors_of(csv_text("2026-03-02T07:00,wee,,,"))
     finally:
-        i18n.install(str)
+        i18n.install(gettext)  # Django's, as clinic.apps installs it
 
     assert (
         found[0][2] == "[fr] Line 2: event must be one of rise, bed, void, drink, leak, not 'wee'."

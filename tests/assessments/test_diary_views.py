@@ -329,7 +329,7 @@ def test_the_chart_is_svg_with_a_title(therapist_client, with_diary):
     svg = response.content.decode()
     assert svg.startswith("<svg")
     title = ET.fromstring(svg).find("{http://www.w3.org/2000/svg}title").text
-    assert title == "Day 1: Monday March 2, 2026"
+    assert title == "Day 1: Monday 2 March 2026"
 
 
 def test_the_diary_page_shows_metrics_and_a_chart_per_day(therapist_client, with_diary):

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils.translation import gettext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -334,7 +335,7 @@ def test_messages_go_through_the_translation_hook() -> None:
             "exam.oxford_grade": "doit être a whole number from 0 to 5, found 7"
         }
     finally:
-        i18n.install(str)
+        i18n.install(gettext)  # Django's, as clinic.apps installs it
 
 
 # --- cross-field rules ---------------------------------------------------------------------

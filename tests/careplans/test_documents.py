@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
 
@@ -255,8 +256,9 @@ def test_a_draft_is_marked_and_the_signed_plan_says_who_signed(vulva_plan, thera
     with signed.pdf.open("rb") as file:
         text = text_of(file.read())
     assert "DRAFT" not in text
-    when = f"{signed.signed_at:%b}"  # the month, as the date format prints it
-    assert re.search(rf"Checked and signed by Tess Morgan on {when}\S* \d+, \d{{4}}", text)
+    when = date_format(signed.signed_at, "DATE_FORMAT")  # 1 December 2026
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", when)
+    assert f"Checked and signed by Tess Morgan on {when}." in text
 
 
 def test_the_standalone_plan_of_the_command_line_prints(db):
@@ -540,3 +542,39 @@ def test_the_signed_plan_is_served_byte_for_byte(therapist_client, patient, ther
     response = therapist_client.get(reverse("plan_document", args=[plan.pk, "patient", "pdf"]))
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == stored
+
+
+@pytest.mark.parametrize("kind", ["patient", "clinician", "referral"])
+def test_documents_do_not_follow_the_browsers_language(vulva_plan, kind):
+    # A therapist whose browser asks for Spanish prints the same documents as anyone.
+    english = documents.render_html(vulva_plan, kind)
+    with translation.override("es"):
+        assert documents.render_html(vulva_plan, kind) == english
+
+
+def test_a_language_the_clinic_does_not_print_prints_whole_in_the_clinics(vulva_plan):
+    # The clinic prints English only (the default): never a plan half in one language.
+    # (tests/careplans/test_plan_languages.py: a clinic that prints Spanish.)
+    vulva_plan.patient.preferred_language = "es"
+    vulva_plan.patient.save()
+    html = documents.render_html(vulva_plan, "patient")
+    assert 'lang="en"' in html
+    assert "Warning signs: when to get help" in html
+
+
+def test_a_us_clinics_plan_prints_us_words(vulva_plan):
+    uk = documents.render_html(vulva_plan, "patient")
+    assert "See your GP (family doctor) within a few days if you have:" in uk
+    clinic = vulva_plan.patient.clinic
+    clinic.english_spelling = "us"
+    clinic.save()
+    vulva_plan.patient.refresh_from_db()
+    us = documents.render_html(vulva_plan, "patient")
+    assert "See your family doctor within a few days if you have:" in us
+    assert "Tick when done" not in us
+    assert 'lang="en-us"' in us
+    # A UK clinic in the same process still prints UK words.
+    clinic.english_spelling = "uk"
+    clinic.save()
+    vulva_plan.patient.refresh_from_db()
+    assert documents.render_html(vulva_plan, "patient") == uk

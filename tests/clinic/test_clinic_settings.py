@@ -20,6 +20,10 @@ def data(clinic, **overrides) -> dict:
         "down_training_minutes": 5,
         "phase_one_limit": 5,
         "idle_timeout_minutes": 30,
+        "import_date_order": "iso_only",
+        "language": "en",
+        "printed_languages": ["en"],
+        "english_spelling": "uk",
     }
     values.update(overrides)
     return values
@@ -93,3 +97,10 @@ def test_the_phase_one_limit_and_bladder_target_shape_new_plans(
     assert phases["lifestyle.caffeine"] == phases["lifestyle.weight"] == 2
     bladder = plan.items.get(code="bladder_training.schedule")
     assert bladder.dosing["target_interval_min"] == 240
+
+
+def test_a_clinic_admin_chooses_us_english_for_the_patient_texts(admin_client_, clinic):
+    assert "English spelling" in admin_client_.get(url(clinic)).content.decode()
+    admin_client_.post(url(clinic), data(clinic, english_spelling="us"))
+    clinic.refresh_from_db()
+    assert clinic.english_spelling == "us"

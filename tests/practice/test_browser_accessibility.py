@@ -83,6 +83,7 @@ def test_the_clinic_admins_pages_pass_axe(page, demo_clinic):
         f"{clinic}/recipients/",
         "/library/",
         f"/library/{intervention.pk}/edit/",
+        f"/library/{intervention.pk}/texts/es/",
     ]
     batch = BatchPrint.objects.filter(clinic=demo_clinic).first()
     if batch is not None:

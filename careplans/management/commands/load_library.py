@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from careplans.library import LibraryError, load_library_entries
+from careplans.library import LibraryError, load_library_entries, load_library_texts
+from careplans.models import TRANSLATED_LANGUAGES
 from careplans.services.library import library_install
 from clinic.models import Clinic
 
@@ -15,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Add the entries of fixtures/interventions.json that a clinic's library lacks, in "
         "every clinic or one. With --update, also overwrite the clinic's existing copies of "
-        "those entries with the fixture's wording (the clinic's edits to them are lost)."
+        "those entries with the fixture's wording (the clinic's edits to them are lost). "
+        "The entries' texts in other languages (fixtures/interventions_<language>.json) "
+        "are added as drafts; --update refreshes only drafts nobody at the clinic edited."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,6 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, clinic: int | None, update: bool, **options: Any) -> None:
         try:
             total = len(load_library_entries())
+            for language, _name in TRANSLATED_LANGUAGES:
+                load_library_texts(language)
         except LibraryError as error:
             raise CommandError(str(error)) from error
         clinics = Clinic.objects.all()
