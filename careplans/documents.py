@@ -115,8 +115,11 @@ class PrintLanguage:
 
 def print_language_of(plan: CarePlan, *, items: Sequence[CarePlanItem]) -> PrintLanguage:
     language = document_language(plan)
+    # "en-us" (a US clinic's spelling) is English: the language, not the variant, decides
+    # whether the patient reads the plan and which library texts it prints.
+    base = language.split("-")[0]
     wanted = plan.patient.preferred_language.lower()
-    interpreter = wanted.split("-")[0] != language
+    interpreter = wanted.split("-")[0] != base
     codes = {item.code for item in items if not item.removed}
     library = {
         entry.code: entry
@@ -124,10 +127,10 @@ def print_language_of(plan: CarePlan, *, items: Sequence[CarePlanItem]) -> Print
             clinic_id=plan.patient.clinic_id, code__in=codes
         ).prefetch_related("texts")
     }
-    wordings = {code: entry.in_language(language) for code, entry in library.items()}
-    drafted = set(drafted_codes(library, language))
-    untranslated = {code for code, wording in wordings.items() if wording.language != language}
-    if language == BASE_LANGUAGE:
+    wordings = {code: entry.in_language(base) for code, entry in library.items()}
+    drafted = set(drafted_codes(library, base))
+    untranslated = {code for code, wording in wordings.items() if wording.language != base}
+    if base == BASE_LANGUAGE:
         untranslated = set()
 
     def titles(chosen: set[str]) -> list[str]:

@@ -248,7 +248,7 @@ def _language(
         return DEFAULT_LANGUAGE, ""
     code = text.lower().replace("_", "-")
     if code == OTHER_LANGUAGE:
-        return OTHER_LANGUAGE, ""
+        return None  # the therapist must know which: the file names the language itself
     if languages is None:
         return (code, "") if _LANGUAGE_CODE.fullmatch(code) else None
     if code not in languages:
@@ -321,7 +321,10 @@ def _parse_row(
     if language is None:
         error(
             "preferred_language",
-            _("%(column)s '%(value)s' is not a language code such as en or es."),
+            _(
+                "%(column)s '%(value)s' is not a language: write its code such as en or es, "
+                "or its name such as Portuguese."
+            ),
             value=_shown(text),
         )
 

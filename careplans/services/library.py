@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from careplans.library import entry_errors, load_library_entries
-from careplans.models import Intervention
+from careplans.models import Intervention, WordingStatus
 from careplans.services.library_texts import intervention_texts_install
 from clinic.models import Clinic
 
@@ -117,9 +117,31 @@ def intervention_update(*, intervention: Intervention, **fields: Any) -> Interve
     not_editable = sorted(set(fields) - set(EDITABLE_FIELDS))
     if not_editable:
         raise ValueError(f"cannot change {', '.join(not_editable)} of a library entry")
+    changed_wording = any(
+        getattr(intervention, name) != value
+        for name, value in fields.items()
+        if name in WORDING_FIELDS
+    )
     for name, value in fields.items():
         setattr(intervention, name, value)
     _check(intervention)
     if fields:
         intervention.save(update_fields=list(fields))
+    if changed_wording:
+        # The translations said what the English said: until someone fluent checks them
+        # against the new English, they are drafts again (and the plan page says so).
+        intervention.texts.update(status=WordingStatus.DRAFTED, reviewed_by=None, reviewed_at=None)
     return intervention
+
+
+# What a translation renders: a change to any of these in English makes it a draft again.
+WORDING_FIELDS = frozenset(
+    {
+        "title",
+        "patient_text",
+        "patient_text_vulva",
+        "patient_text_penis",
+        "clinician_text",
+        "default_dosing",
+    }
+)

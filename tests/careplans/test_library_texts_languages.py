@@ -30,7 +30,7 @@ from careplans.library import (
     texts_path,
 )
 from careplans.models import Intervention, InterventionText, WordingStatus
-from careplans.services.library import library_install
+from careplans.services.library import intervention_update, library_install
 from careplans.services.library_texts import intervention_text_save, intervention_texts_install
 from clinic.models import Clinic
 from tests.conftest import two_factor_verified
@@ -335,6 +335,21 @@ def test_editing_a_reviewed_text_makes_it_a_draft_again(admin_client_, installed
     admin_client_.post(edit_url(text), form_data(text, title="Tome menos alcohol", reviewed=True))
     text.refresh_from_db()
     assert (text.title, text.status) == ("Tome menos alcohol", WordingStatus.REVIEWED)
+
+
+def test_changing_the_english_makes_its_reviewed_translations_drafts_again(
+    admin_client_, installed
+) -> None:
+    text = spanish(installed, "lifestyle.alcohol")
+    admin_client_.post(edit_url(text), form_data(text, reviewed=True))
+    entry = text.intervention
+    # Marking it offered or not changes no wording: the review stands.
+    intervention_update(intervention=entry, is_active=False)
+    text.refresh_from_db()
+    assert text.status == WordingStatus.REVIEWED
+    intervention_update(intervention=entry, patient_text=entry.patient_text + "\nStop if it hurts.")
+    text.refresh_from_db()
+    assert (text.status, text.reviewed_by, text.reviewed_at) == (WordingStatus.DRAFTED, None, None)
 
 
 def test_saving_a_reviewed_text_unchanged_keeps_its_review(installed, clinic_admin, colleague):

@@ -145,6 +145,19 @@ def test_a_patient_who_reads_the_printed_language_needs_no_interpreter(
     assert 'lang="en"' in documents.render_html(plan, "clinician")
 
 
+def test_a_us_clinics_english_reader_needs_no_interpreter_and_no_translation(
+    plan_from_intake, clinic, therapist_client
+):
+    # US spelling prints in "en-us": still English, for an English reader.
+    clinic.english_spelling = "us"
+    clinic.save()
+    plan = plan_from_intake("tense-and-weak", preferred_language="en")
+    page = therapist_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert 'id="interpreter-notice"' not in page
+    assert "The library has no" not in page
+    assert 'lang="en-us"' in documents.render_html(plan, "patient")
+
+
 def test_the_therapist_sees_which_items_print_from_a_drafted_translation(
     plan_from_intake, bilingual, therapist_client
 ):
