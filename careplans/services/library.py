@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from careplans.library import entry_errors, load_library_entries
+from careplans.library import WORDING_FIELDS, entry_errors, load_library_entries
 from careplans.models import Intervention, WordingStatus
 from careplans.services.library_texts import intervention_texts_install
 from clinic.models import Clinic
@@ -120,7 +120,7 @@ def intervention_update(*, intervention: Intervention, **fields: Any) -> Interve
     changed_wording = any(
         getattr(intervention, name) != value
         for name, value in fields.items()
-        if name in WORDING_FIELDS
+        if name in TRANSLATED_FIELDS
     )
     for name, value in fields.items():
         setattr(intervention, name, value)
@@ -135,13 +135,4 @@ def intervention_update(*, intervention: Intervention, **fields: Any) -> Interve
 
 
 # What a translation renders: a change to any of these in English makes it a draft again.
-WORDING_FIELDS = frozenset(
-    {
-        "title",
-        "patient_text",
-        "patient_text_vulva",
-        "patient_text_penis",
-        "clinician_text",
-        "default_dosing",
-    }
-)
+TRANSLATED_FIELDS = frozenset({"title", *WORDING_FIELDS, "default_dosing"})
