@@ -166,6 +166,18 @@ class Assessment(models.Model):
         validators=[MinValueValidator(25), MaxValueValidator(350)],
     )
 
+    # History and goals (issue 13): the patient's own words, printed on the plan.
+    chief_complaint = models.TextField(
+        _("main concern"),
+        blank=True,
+        help_text=_("What brings the patient here, in their words."),
+    )
+    goals = models.TextField(
+        _("the patient's goals"),
+        blank=True,
+        help_text=_("What they want to be able to do again, in their words; one per line."),
+    )
+
     # Symptoms
     stress_leak_triggers = models.JSONField(
         _("leaks on"), null=True, blank=True, help_text=_("Leaks with effort: when?")

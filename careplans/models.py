@@ -28,6 +28,22 @@ class Category(models.TextChoices):
     EDUCATION = "education", _("Education")
 
 
+class Drawing(models.TextChoices):
+    """The line drawings printed beside a plan item (static/floorplan/drawings/<value>.svg),
+    drawn for this project."""
+
+    LYING_KNEES_BENT = "lying_knees_bent", _("Lying on the back, knees bent")
+    SIDE_LYING = "side_lying", _("Lying on the side")
+    SITTING = "sitting", _("Sitting")
+    STANDING = "standing", _("Standing")
+    CHILDS_POSE = "childs_pose", _("Child's pose")
+    HAPPY_BABY = "happy_baby", _("Happy baby")
+    SUPPORTED_SQUAT = "supported_squat", _("Supported squat")
+    BELLY_BREATHING = "belly_breathing", _("Belly breathing, a hand on the belly")
+    TOILET_FOOTSTOOL = "toilet_footstool", _("On the toilet with a footstool")
+    KNACK = "knack", _("The Knack: squeeze before a cough or a lift")
+
+
 class Intervention(models.Model):
     """The clinic's library: what an item says to the patient, by anatomy where it differs."""
 
@@ -55,6 +71,13 @@ class Intervention(models.Model):
     )
     default_dosing = models.JSONField(_("default dosing"), default=dict, blank=True)
     source = models.CharField(_("source"), max_length=300)
+    drawing = models.CharField(
+        _("picture"),
+        max_length=30,
+        choices=Drawing.choices,
+        blank=True,
+        help_text=_("A line drawing printed beside the item on the patient's plan."),
+    )
     is_active = models.BooleanField(_("offered"), default=True)
 
     class Meta:

@@ -151,6 +151,17 @@ class Clinic(models.Model):
         default=EnglishSpelling.UK,
         help_text=_("The patient texts use the clinic's words (e.g. wind or gas)."),
     )
+    # Issue 13: a new patient's record number, unless the front desk types one.
+    record_number_pattern = models.CharField(
+        _("record number pattern"),
+        max_length=40,
+        default="R{number:04}",
+        help_text=_(
+            "New patients get the next free number in this pattern unless one is typed. "
+            "{number} is the running number ({number:04} pads it to four digits); "
+            "{year} is the current year."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
