@@ -14,6 +14,7 @@ from assessments.findings import (
     column,
 )
 from assessments.models import RED_FLAG_LABELS, TRIGGER_LABELS, Assessment
+from assessments.steps import GOAL_FIELDS, SECTION_STEP
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 NOT_ASSESSED = _("Not assessed")
 
 SECTION_TITLES = {
+    "goals": _("Main concern and goals"),
     "symptoms": _("Symptoms"),
     "exam": _("Examination"),
     "hormonal": _("Hormonal status"),
@@ -28,6 +30,42 @@ SECTION_TITLES = {
     "lifestyle": _("Lifestyle"),
     "red_flags": _("Red flags"),
 }
+
+
+# The form's sections in the order of the guided flow (steps.SECTION_STEP says which step
+# shows each): history and goals first, as a first visit goes.
+SECTION_ORDER = ("goals", "history", "lifestyle", "symptoms", "red_flags", "exam", "hormonal")
+
+# Findings asked only of some anatomies. "Anatomy never blocks a finding" (intake-v1): for
+# another anatomy they wait behind "Fields for other anatomy", and show as usual once they
+# hold a value.
+OTHER_ANATOMY: dict[str, tuple[str, ...]] = {
+    "vulva": ("prostatectomy", "prostatectomy_weeks_ago"),
+    "penis": (
+        "vaginal_births",
+        "instrumental_birth",
+        "weeks_postpartum",
+        "breastfeeding",
+        "vaginal_atrophy",
+        "vaginal_estrogen",
+    ),
+}
+
+# Child field -> (parent field, the parent's answers under which the child is asked). The
+# page's script disables a child whose parent rules it out (and restores what it held if the
+# parent is changed back); the server refuses the contradictions that cannot be stored.
+DEPENDENT_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "stress_leak_triggers": ("effort_leaks", ("true", "unknown")),
+    "red_flags": ("any_red_flags", ("true", "unknown")),
+    "weeks_postpartum": ("hormonal_status", ("postpartum",)),
+    "prostatectomy_weeks_ago": ("prostatectomy", ("true",)),
+    **{name: ("consent_recorded", ("true",)) for name in INTERNAL_EXAM_FINDINGS},
+}
+WIDE_FIELDS = ("stress_leak_triggers", "red_flags", "chief_complaint", "goals")
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or value in ("", "unknown", [], ())
 
 
 # Treatment and cancer history (intake-v1 additions, 2026-12-01): the model's short labels,
@@ -90,11 +128,14 @@ class AssessmentForm(forms.ModelForm[Assessment]):
             "kind",
             "assessed_on",
             "weight_kg",
+            *GOAL_FIELDS,
             *[column(s, k) for s, keys in SECTIONS.items() for k in keys],
             "notes",
         ]
         widgets = {
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "chief_complaint": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -137,7 +178,17 @@ class AssessmentForm(forms.ModelForm[Assessment]):
         if effort is True and not triggers:
             self.add_error("stress_leak_triggers", _("Tick when the leaks happen."))
         elif effort is False and triggers:
-            self.add_error("effort_leaks", _("Leaks are ticked below: answer Yes, or untick them."))
+            # Both are someone's deliberate input: which one is meant is not guessed.
+            ticked = ", ".join(str(TRIGGER_LABELS[t]) for t in triggers if t in TRIGGER_LABELS)
+            self.add_error(
+                "effort_leaks",
+                _(
+                    "“Leaks on effort” is No, but “Leaks on” has %(ticked)s ticked: "
+                    "answer Yes, or untick them."
+                )
+                % {"ticked": ticked},
+            )
+            self.add_error("stress_leak_triggers", _("Ticked while “Leaks on effort” is No."))
         cleaned["stress_leak_triggers"] = None if effort is None and not triggers else triggers
 
         any_flags = cleaned.get("any_red_flags")
@@ -145,7 +196,14 @@ class AssessmentForm(forms.ModelForm[Assessment]):
         if any_flags is True and not flags:
             self.add_error("red_flags", _("Tick which red flag you found."))
         elif any_flags is False and flags:
-            self.add_error("any_red_flags", _("Red flags are ticked below: answer Yes."))
+            self.add_error(
+                "any_red_flags",
+                _(
+                    "“Any red flag” is No, but red flags are ticked below: answer Yes, "
+                    "or untick them."
+                ),
+            )
+            self.add_error("red_flags", _("Ticked while “Any red flag” is No."))
         cleaned["red_flags"] = None if any_flags is None and not flags else flags
 
         if cleaned.get("consent_recorded") is not True:
@@ -160,33 +218,87 @@ class AssessmentForm(forms.ModelForm[Assessment]):
         names = [*cast("list[str]", self._meta.fields), "stress_leak_triggers", "red_flags"]
         return {name: self.cleaned_data.get(name) for name in names}
 
+    def _section_names(self, section: str) -> list[str]:
+        if section == "goals":
+            return list(GOAL_FIELDS)
+        if section == "red_flags":
+            return ["any_red_flags", "red_flags"]
+        names = [column(section, k) for k in SECTIONS[section]]
+        return ["effort_leaks", *names] if section == "symptoms" else names
+
+    def _holds_value(self, name: str) -> bool:
+        return not _is_empty(getattr(self.instance, name, None)) or not _is_empty(
+            self[name].value()
+        )
+
     def sections(self) -> list[dict[str, Any]]:
-        """Fields by contract section, and whether the section holds any finding yet."""
+        """Fields by section in the order of the flow, each section with its step and
+        whether it holds any finding yet. Fields asked of another anatomy and still empty
+        are apart (``other_anatomy``), for a disclosure."""
+        other = OTHER_ANATOMY.get(self.instance.patient.anatomy, ())
         result = []
-        for section, keys in SECTIONS.items():
-            names = [column(section, k) for k in keys]
-            if section == "symptoms":
-                names = ["effort_leaks", *names]
+        for section in SECTION_ORDER:
+            names = self._section_names(section)
+            apart = [n for n in names if n in other and not self._holds_value(n)]
+            apart = [n for n in apart if n not in self.errors]
             done = any(
-                getattr(self.instance, n, None) is not None for n in names if n != "effort_leaks"
+                not _is_empty(getattr(self.instance, n, None))
+                for n in names
+                if n not in ("effort_leaks", "any_red_flags")
             )
             result.append(
                 {
                     "key": section,
                     "title": SECTION_TITLES[section],
-                    "fields": [self[n] for n in names],
+                    "step": SECTION_STEP[section],
+                    "fields": [self[n] for n in names if n not in apart],
+                    "items": [self._item(n) for n in names if n not in apart],
+                    "other_anatomy": [self._item(n) for n in apart],
+                    "has_errors": any(n in self.errors for n in names),
                     "done": done,
                 }
             )
-        result.append(
-            {
-                "key": "red_flags",
-                "title": SECTION_TITLES["red_flags"],
-                "fields": [self["any_red_flags"], self["red_flags"]],
-                "done": self.instance.red_flags is not None,
-            }
-        )
         return result
+
+    def _item(self, name: str) -> dict[str, Any]:
+        """A field with what the template needs around it: its width, and its parent."""
+        item: dict[str, Any] = {
+            "field": self[name],
+            "wide": name in WIDE_FIELDS,
+            "internal": name in INTERNAL_EXAM_FINDINGS,
+        }
+        if name in DEPENDENT_FIELDS:
+            parent, answers = DEPENDENT_FIELDS[name]
+            item["depends_on"] = parent
+            item["enabled_when"] = " ".join(answers)
+            item["note"] = self._dependency_note(parent, answers)
+        return item
+
+    def _dependency_note(self, parent: str, answers: tuple[str, ...]) -> str:
+        field = self.fields[parent]
+        if parent == "consent_recorded":
+            return str(_("Record consent for an internal examination first."))
+        labels = dict(getattr(field.widget, "choices", []) or getattr(field, "choices", []))
+        if "unknown" in answers:
+            return str(
+                _("Not asked: “%(parent)s” is %(answer)s.")
+                % {"parent": field.label, "answer": labels.get("false", _("No"))}
+            )
+        said = " / ".join(str(labels.get(a, a)) for a in answers)
+        return str(
+            _("Asked when “%(parent)s” is %(answer)s.") % {"parent": field.label, "answer": said}
+        )
+
+    def errors_by_label(self) -> list[dict[str, Any]]:
+        """Every field error with the field's label and the step showing it, for the
+        summary above the form (a field of another step is named, not hidden)."""
+        found = []
+        for name, errors in self.errors.items():
+            if name == "__all__" or name not in self.fields:
+                continue
+            for error in errors:
+                found.append({"name": name, "label": self.fields[name].label, "message": error})
+        return found
 
 
 class ReferralForm(forms.Form):

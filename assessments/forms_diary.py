@@ -26,6 +26,8 @@ URGENCY_CHOICES = [
 ]
 # The parser names "Line 2:" (the row as if in a file); on a one-row form that is noise.
 _LINE_PREFIX = re.compile(r"^[^\d:]{0,30}\b2\s*:\s*")
+# The time field when only the kept date is in it (or nothing at all).
+_KEPT_DATE_ONLY = re.compile(r"^(\d{4}-\d{2}-\d{2})?$")
 
 
 class DiaryRowForm(forms.Form):
@@ -63,6 +65,15 @@ class DiaryRowForm(forms.Form):
             # The date is typed once; the next row needs only its clock time.
             kwargs.setdefault("initial", {})["time"] = f"{day.isoformat()} "
         super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def is_blank(data: Any) -> bool:
+        """Nothing typed but the date the form keeps from the last row."""
+        time = str(data.get("time", "")).strip()
+        others = ("event", "volume_ml", "urgency", "note")
+        return bool(_KEPT_DATE_ONLY.match(time)) and not any(
+            str(data.get(name, "")).strip() for name in others
+        )
 
     def focus_first(self) -> None:
         """Put the cursor where typing goes on: the first bad field, else the time."""

@@ -323,11 +323,24 @@ class QuestionnairesForm(forms.Form):
         return [(code + 1, _(label)) for code, label in q.PFIQ7_ANSWERS]
 
     def pfiq7_rows(self) -> list[dict[str, Any]]:
+        """Each item with one cell per scale: the field, the scale's name (shown above the
+        answers on a narrow screen), and each answer with its words."""
+        words = dict(self.pfiq7_answers())
         return [
             {
                 "number": n,
                 "text": _(q.PFIQ7_ITEMS[n - 1]),
-                "cells": [self[_pfiq7_name(scale, n)] for scale, _label in q.PFIQ7_SCALES],
+                "cells": [
+                    {
+                        "field": self[_pfiq7_name(scale, n)],
+                        "scale": _(label),
+                        "choices": [
+                            (radio, words.get(int(radio.data["value"]), ""))
+                            for radio in self[_pfiq7_name(scale, n)]
+                        ],
+                    }
+                    for scale, label in q.PFIQ7_SCALES
+                ],
             }
             for n in range(1, len(q.PFIQ7_ITEMS) + 1)
         ]

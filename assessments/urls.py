@@ -13,6 +13,12 @@ urlpatterns = [
     ),
     path("assessments/<int:assessment_id>/", intake.assessment_detail, name="assessment_detail"),
     path("assessments/<int:assessment_id>/edit/", intake.assessment_edit, name="assessment_edit"),
+    # The intake's later steps (the first, history and goals, is edit/ itself).
+    path(
+        "assessments/<int:assessment_id>/edit/<slug:step>/",
+        intake.assessment_step,
+        name="assessment_step",
+    ),
     path(
         "assessments/<int:assessment_id>/referral/",
         intake.assessment_referral,

@@ -14,7 +14,16 @@ from assessments.models import Assessment, Kind, Status
 from assessments.selectors import assessment_to_intake
 from clinic.models import Patient
 
-EDITABLE = [*FINDING_COLUMNS, "kind", "assessed_on", "weight_kg", "red_flags", "notes"]
+EDITABLE = [
+    *FINDING_COLUMNS,
+    "kind",
+    "assessed_on",
+    "weight_kg",
+    "chief_complaint",
+    "goals",
+    "red_flags",
+    "notes",
+]
 
 
 class EditConflict(Exception):

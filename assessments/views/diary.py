@@ -19,6 +19,7 @@ from assessments.forms_diary import DiaryRowForm, DiaryUploadForm
 from assessments.models import Assessment, DiaryEntry
 from assessments.selectors import diary_events
 from assessments.services import diary as diary_services
+from assessments.steps import STEP_ORDER, STEP_TITLES, intake_steps, next_step, step_url
 from assessments.summary import assessment_summary
 from clinic.access import AuthenticatedHttpRequest, log_access
 from clinic.downloads import content_disposition
@@ -53,7 +54,9 @@ def _render(
     ]
     if assessment.is_draft and form is None:
         form = DiaryRowForm(day=_next_day(request, entries))
-    if form is not None and (form.is_bound or "date" in request.GET):
+    if form is not None and not upload_form:
+        # The page is for typing rows: the cursor waits in the entry form (an upload's
+        # answer keeps the reader at its own messages instead).
         form.focus_first()
     context = {
         "assessment": assessment,
@@ -64,6 +67,8 @@ def _render(
         "upload_errors": upload_errors or [],
         "summary": assessment_summary(assessment),
         "added": request.GET.get("added", ""),
+        "steps": intake_steps(assessment, current="diary"),
+        "next_title": STEP_TITLES[next_step("diary")],
     }
     return render(request, "assessments/diary.html", context)
 
@@ -84,6 +89,9 @@ def diary_page(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
         return _render(request, assessment)
     if not assessment.is_draft:
         return _read_only(request, assessment)
+    leaving = _leaving_to(request)
+    if leaving is not None and DiaryRowForm.is_blank(request.POST):
+        return redirect(step_url(assessment, leaving))
     form = DiaryRowForm(request.POST)
     if not form.is_valid():
         return _render(request, assessment, form=form)
@@ -98,9 +106,22 @@ def diary_page(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
         _("Row added: %(time)s, %(event)s.")
         % {"time": date_format(when, "DATETIME_FORMAT"), "event": entry.get_event_display()},
     )
+    if leaving is not None:
+        return redirect(step_url(assessment, leaving))
     url = reverse("assessment_diary", args=[assessment.pk])
     # No #fragment: Chromium skips autofocus on a URL that has one.
     return redirect(f"{url}?date={when.date().isoformat()}&added={entry.pk}")
+
+
+def _leaving_to(request: AuthenticatedHttpRequest) -> str | None:
+    """The step a "Save and next" (or the navigation) leaves for; a row typed but not yet
+    added is added first, so nothing typed is lost on the way."""
+    if "next" in request.POST:
+        return next_step("diary")
+    if "review" in request.POST:
+        return "review"
+    goto = request.POST.get("goto")
+    return goto if goto in STEP_ORDER else None
 
 
 @require_POST

@@ -4,7 +4,7 @@ import json
 from typing import Any, Protocol
 
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -13,12 +13,23 @@ from django.views.decorators.http import require_POST
 from assessments import intake as intake_contract
 from assessments import selectors, services
 from assessments.access import assessment_for_user
-from assessments.findings import INTERNAL_EXAM_FINDINGS, SECTIONS, column
 from assessments.forms import AssessmentForm, IntakeUploadForm, ReferralForm
 from assessments.intake import FieldError, intake_diary
 from assessments.models import Assessment, Kind
 from assessments.selectors import assessment_to_intake
 from assessments.services.intake_import import intake_import
+from assessments.steps import (
+    FORM_STEPS,
+    STEP_ORDER,
+    STEP_TITLES,
+    completion_problems,
+    field_for_path,
+    field_step,
+    intake_steps,
+    missing_items,
+    next_step,
+    step_url,
+)
 from assessments.summary import assessment_summary
 from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
 from clinic.downloads import content_disposition
@@ -44,23 +55,10 @@ def assessment_new(request: AuthenticatedHttpRequest, patient_id: int) -> HttpRe
     return redirect("assessment_edit", assessment_id=assessment.pk)
 
 
-def _field_for(path: str) -> str | None:
-    """A contract path ("exam.oxford_grade", "red_flags[1]") -> the form field showing it."""
-    head = path.split("[", 1)[0]
-    if head == "patient.weight_kg":
-        return "weight_kg"
-    if head == "red_flags":
-        return "red_flags"
-    section, _dot, key = head.partition(".")
-    if section in SECTIONS and key in SECTIONS[section]:
-        return column(section, key)
-    return None
-
-
 def _show_contract_errors(form: AssessmentForm, errors: list[FieldError]) -> None:
     """Completing checks the rules of intake-v1; each error lands on its field."""
     for error in errors:
-        name = _field_for(error.field)
+        name = field_for_path(error.field)
         if name in form.fields:
             form.add_error(name, error.message)
         else:
@@ -74,14 +72,45 @@ class CompleteVisit(Protocol):
 
 
 def assessment_edit(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpResponse:
+    """The intake form at its first step, history and goals."""
     return assessment_form_page(request, assessment_id)
 
 
-def assessment_form_page(
-    request: AuthenticatedHttpRequest, assessment_id: int, *, complete: CompleteVisit | None = None
+def assessment_step(
+    request: AuthenticatedHttpRequest, assessment_id: int, step: str
 ) -> HttpResponse:
-    """The intake page; a POST saves the draft, or, given ``complete`` (the visit-complete
-    flow of the care-plan app, which closes the reviews a visit answers), completes it."""
+    """The intake form at one of its steps (symptoms, examination, hormonal, review)."""
+    if step not in FORM_STEPS or step == "history":
+        raise Http404(_("No such step."))
+    return assessment_form_page(request, assessment_id, step=step)
+
+
+def _after_save(request: AuthenticatedHttpRequest, assessment: Assessment, step: str) -> str:
+    """Where a saved step goes: on (Save and next), to the review, to a step named in the
+    navigation (the page's script saves before leaving), or back to the same step."""
+    target = step
+    if "next" in request.POST:
+        target = next_step(step)
+    elif "review" in request.POST:
+        target = "review"
+    elif request.POST.get("goto") in STEP_ORDER:
+        target = request.POST["goto"]
+    return step_url(assessment, target)
+
+
+def assessment_form_page(
+    request: AuthenticatedHttpRequest,
+    assessment_id: int,
+    *,
+    step: str = "history",
+    complete: CompleteVisit | None = None,
+) -> HttpResponse:
+    """The intake form at one step; a POST saves the draft, or, given ``complete`` (the
+    visit-complete flow of the care-plan app, which closes the reviews a visit answers),
+    completes it.
+
+    Every step's page holds the whole form (the other steps' sections hidden), so a save
+    from any step keeps everything, and a field in error shows wherever it is."""
     assessment = assessment_for_user(request, assessment_id)
     log_access(
         request,
@@ -139,7 +168,7 @@ def assessment_form_page(
                     messages.success(request, _("Assessment completed."))
                     return redirect("assessment_detail", assessment_id=assessment.pk)
                 messages.success(request, _("Draft saved."))
-                return redirect("assessment_edit", assessment_id=assessment.pk)
+                return redirect(_after_save(request, assessment, step))
     else:
         form = AssessmentForm(
             instance=assessment,
@@ -151,14 +180,48 @@ def assessment_form_page(
     return render(
         request,
         "assessments/assessment_form.html",
-        {
-            "assessment": assessment,
-            "patient": assessment.patient,
-            "form": form,
-            "conflict": conflict,
-            "internal_exam_fields": INTERNAL_EXAM_FINDINGS,
-        },
+        _form_context(assessment, form, step=step, conflict=conflict),
     )
+
+
+def _form_context(
+    assessment: Assessment, form: AssessmentForm, *, step: str, conflict: dict[str, Any] | None
+) -> dict[str, Any]:
+    sections = form.sections()
+    for section in sections:
+        section["shown"] = section["step"] == step or section["has_errors"]
+    errors = form.errors_by_label()
+    for error in errors:
+        error["step"] = field_step(error["name"])
+        error["url"] = step_url(assessment, error["step"])
+    context: dict[str, Any] = {
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "form": form,
+        "sections": sections,
+        "field_errors": errors,
+        "conflict": conflict,
+        "step": step,
+        "step_title": STEP_TITLES[step],
+        "steps": intake_steps(assessment, current=step),
+        "next_step": next_step(step),
+        "next_title": STEP_TITLES[next_step(step)],
+        "step_url": step_url(assessment, step),
+        "visit_shown": step == "history"
+        or any(n in form.errors for n in ("kind", "assessed_on", "weight_kg")),
+        "notes_shown": step == "review" or "notes" in form.errors,
+    }
+    if step == "review":
+        context["missing"] = missing_items(assessment)
+        context["problems"] = [
+            {
+                "message": error.message,
+                "label": form.fields[name].label if name in form.fields else error.field,
+                "url": step_url(assessment, field_step(name)) if name else "",
+            }
+            for error, name in completion_problems(assessment)
+        ]
+    return context
 
 
 def _labels(form: AssessmentForm) -> dict[str, str]:

@@ -181,7 +181,8 @@ def test_a_row_is_added_and_the_next_keeps_its_date(therapist_client, assessment
 def test_the_next_date_defaults_to_the_latest_row(therapist_client, with_diary):
     form = therapist_client.get(page_url(with_diary)).context["form"]
     assert form["time"].value() == "2026-03-03 "
-    assert "autofocus" not in form.fields["time"].widget.attrs  # only when entering rows
+    # Issue 13: opening the diary puts the cursor in the entry form's first field too.
+    assert form.fields["time"].widget.attrs.get("autofocus") is True
 
 
 def test_a_bad_row_keeps_what_was_typed_and_names_each_field(therapist_client, assessment):
