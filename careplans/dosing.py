@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.formats import localize
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -23,28 +23,88 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DosingKey:
-    clinician: StrOrPromise  # the label with its unit, "hold (s)"
+    clinician: StrOrPromise  # the field's label with its unit, "Hold (seconds)"
     patient: StrOrPromise = ""  # the dose grid's label, "Hold"; "" when not in a grid
     unit: StrOrPromise = ""  # the dose grid's unit, "seconds"
     unit_one: StrOrPromise = ""  # the unit after 1, where it differs: "time a day"
+    # The amount in words for the clinician ("Hold 6 seconds"): an ngettext_lazy on "n".
+    amount: StrOrPromise = ""
+
+
+def _amount(singular: str, plural: str) -> StrOrPromise:
+    return ngettext_lazy(singular, plural, "n")
 
 
 DOSING: Mapping[str, DosingKey] = {
-    "contractions": DosingKey(_("contractions"), _("Repeat"), _("times")),
-    "hold_s": DosingKey(_("hold (s)"), _("Hold"), _("seconds")),
-    "rest_s": DosingKey(_("rest (s)"), _("Rest"), _("seconds")),
-    "sets_per_day": DosingKey(_("sets a day"), _("Sets"), _("a day")),
-    "fast_contractions": DosingKey(_("fast contractions"), _("Quick squeezes"), _("after that")),
-    "weeks": DosingKey(_("weeks"), _("Keep going"), _("weeks")),
-    "minutes": DosingKey(_("minutes"), pgettext_lazy("duration", "Time"), _("minutes")),
-    "times_per_day": DosingKey(_("times a day"), _("How often"), _("times a day"), _("time a day")),
-    "start_interval_min": DosingKey(_("start interval (min)")),
-    "increase_min": DosingKey(_("increase (min)")),
-    "every_days": DosingKey(_("every (days)")),
-    "target_interval_min": DosingKey(_("target interval (min)")),
-    "max_drinks_per_day": DosingKey(_("caffeine drinks a day (max)")),
-    "target_ml_per_day": DosingKey(_("fluid a day (mL)")),
-    "review_after_weeks": DosingKey(_("review after (weeks)")),
+    "contractions": DosingKey(
+        _("Squeezes"), _("Repeat"), _("times"), amount=_amount("%(n)s squeeze", "%(n)s squeezes")
+    ),
+    "hold_s": DosingKey(
+        _("Hold (seconds)"),
+        _("Hold"),
+        _("seconds"),
+        amount=_amount("Hold %(n)s second", "Hold %(n)s seconds"),
+    ),
+    "rest_s": DosingKey(
+        _("Rest (seconds)"),
+        _("Rest"),
+        _("seconds"),
+        amount=_amount("Rest %(n)s second", "Rest %(n)s seconds"),
+    ),
+    "sets_per_day": DosingKey(
+        _("Sets a day"),
+        _("Sets"),
+        _("a day"),
+        amount=_amount("%(n)s set a day", "%(n)s sets a day"),
+    ),
+    "fast_contractions": DosingKey(
+        _("Quick squeezes"),
+        _("Quick squeezes"),
+        _("after that"),
+        amount=_amount("%(n)s quick squeeze", "%(n)s quick squeezes"),
+    ),
+    "weeks": DosingKey(
+        _("Weeks"), _("Keep going"), _("weeks"), amount=_amount("for %(n)s week", "for %(n)s weeks")
+    ),
+    "minutes": DosingKey(
+        _("Minutes"),
+        pgettext_lazy("duration", "Time"),
+        _("minutes"),
+        amount=_amount("%(n)s minute", "%(n)s minutes"),
+    ),
+    "times_per_day": DosingKey(
+        _("Times a day"),
+        _("How often"),
+        _("times a day"),
+        _("time a day"),
+        amount=_amount("%(n)s time a day", "%(n)s times a day"),
+    ),
+    "start_interval_min": DosingKey(
+        _("Start interval (minutes)"),
+        amount=_amount("Start %(n)s minute apart", "Start %(n)s minutes apart"),
+    ),
+    "increase_min": DosingKey(
+        _("Increase (minutes)"),
+        amount=_amount("add %(n)s minute", "add %(n)s minutes"),
+    ),
+    "every_days": DosingKey(
+        _("Every (days)"), amount=_amount("every %(n)s day", "every %(n)s days")
+    ),
+    "target_interval_min": DosingKey(
+        _("Target interval (minutes)"),
+        amount=_amount("up to %(n)s minute apart", "up to %(n)s minutes apart"),
+    ),
+    "max_drinks_per_day": DosingKey(
+        _("Caffeine drinks a day (at most)"),
+        amount=_amount("At most %(n)s caffeine drink a day", "At most %(n)s caffeine drinks a day"),
+    ),
+    "target_ml_per_day": DosingKey(
+        _("Fluid a day (mL)"), amount=_amount("%(n)s mL of fluid a day", "%(n)s mL of fluid a day")
+    ),
+    "review_after_weeks": DosingKey(
+        _("Review after (weeks)"),
+        amount=_amount("review after %(n)s week", "review after %(n)s weeks"),
+    ),
 }
 
 # Dosing keys a patient text may show: every key of the table.
@@ -68,9 +128,26 @@ DEFAULT_TARGET_INTERVAL_MIN = 180
 
 
 def clinician_label(key: str) -> str:
-    """The clinician's label of a dosing key; a key not in the table as written."""
+    """The clinician's label of a dosing key, with its unit ("Hold (seconds)"); a clinic's
+    own key (not in the table) in its words: "my_key" reads "My key"."""
     entry = DOSING.get(key)
-    return str(entry.clinician) if entry else key
+    return str(entry.clinician) if entry else key.replace("_", " ").capitalize()
+
+
+def clinician_amount(key: str, value: int) -> str:
+    """One dose in words for the clinician: "Hold 6 seconds"; a clinic's own key as
+    "My key: 2"."""
+    entry = DOSING.get(key)
+    if entry is None or not entry.amount:
+        return f"{clinician_label(key)}: {localize(value)}"
+    # The lazy plural picks its form from "n" as it is formatted.
+    return str(entry.amount % {"n": value})
+
+
+def clinician_line(dosing: Mapping[str, int]) -> str:
+    """A whole dose for the clinician, in the vocabulary's words and the dosing's order:
+    "8 squeezes · Hold 6 seconds · Rest 6 seconds" ("" when there is none)."""
+    return " · ".join(clinician_amount(key, value) for key, value in dosing.items())
 
 
 @dataclass(frozen=True)

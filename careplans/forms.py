@@ -6,7 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from careplans.dosing import DOSING
+from careplans.dosing import clinician_label
 from careplans.models import Intervention
 
 DOSING_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -35,18 +35,36 @@ class ItemForm(forms.Form):
         help_text=_("Needed when an item that waits for a reason moves to phase 1."),
     )
 
+    rationale = forms.CharField(
+        label=_("Why (for the clinician summary and letters)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The sentence with the starting dose follows a changed dose."),
+    )
+
     def __init__(self, *args: Any, dosing: dict[str, int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.dosing_keys = list(dosing)
         for key, value in dosing.items():
-            # A clinic's own key (not in the vocabulary) reads as its words.
-            label = DOSING[key].clinician if key in DOSING else key.replace("_", " ")
+            # The one vocabulary (careplans.dosing); a clinic's own key reads as its words.
             self.fields[f"dosing_{key}"] = forms.IntegerField(
-                label=label, min_value=0, max_value=10000, initial=value
+                label=clinician_label(key),
+                min_value=0,
+                max_value=10000,
+                initial=value,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
             )
 
     def dosing(self) -> dict[str, int]:
         return {key: self.cleaned_data[f"dosing_{key}"] for key in self.dosing_keys}
+
+    def dosing_fields(self) -> list[forms.BoundField]:
+        return [self[f"dosing_{key}"] for key in self.dosing_keys]
+
+
+def entry_title(entry: Intervention) -> str:
+    return f"{entry.title} ({entry.get_category_display()})"
 
 
 class AddItemForm(forms.Form):
@@ -64,6 +82,8 @@ class AddItemForm(forms.Form):
         field.queryset = Intervention.objects.filter(clinic_id=clinic_id, is_active=True).exclude(
             code__in=exclude_codes
         )
+        # Clinicians choose by the title; the code stays behind the item's "Details".
+        field.label_from_instance = entry_title  # type: ignore[method-assign,assignment]
 
 
 class PlanNoteForm(forms.Form):

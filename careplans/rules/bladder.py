@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from careplans.rules.base import Draft, Rule
 from careplans.rules.findings import Findings
@@ -64,6 +65,15 @@ def urge_suppression(*, squeezes: bool) -> str:
     )
 
 
+def bladder_dose_sentence(dosing: Mapping[str, int]) -> str:
+    """The rationale's sentence of the dose: careplans.restate words it again when the
+    therapist changes the dose."""
+    return _(
+        "Wait at least the interval between toilet visits, adding %(increase_min)s minutes "
+        "every %(every_days)s days to %(target_interval_min)s minutes, for %(weeks)s weeks."
+    ) % dict(dosing)
+
+
 def _bladder_training_applies(f: Findings) -> bool:
     return f.urgency
 
@@ -95,13 +105,7 @@ def _bladder_training_make(f: Findings) -> Draft:
             _("No diary and no day voids: starts at the clinic default, %(minutes)s minutes.")
             % values
         )
-    parts.append(
-        _(
-            "Wait at least the interval between toilet visits, adding %(increase_min)s minutes "
-            "every %(every_days)s days to %(target_interval_min)s minutes, for %(weeks)s weeks."
-        )
-        % dosing
-    )
+    parts.append(bladder_dose_sentence(dosing))
     notes: tuple[dict[str, object], ...] = ()
     # Section 4: the no-squeeze form of urge suppression whenever PFMT waits.
     squeezes = not strengthening_holds(f)

@@ -89,6 +89,17 @@ def _leak_sentence(f: Findings) -> str:
     return ""
 
 
+def pfmt_dose_sentence(dosing: Mapping[str, int]) -> str:
+    """The rationale's sentence of the dose: careplans.restate words it again when the
+    therapist changes the dose."""
+    return _(
+        "Start at %(contractions)s × %(hold_s)s s, %(sets_per_day)s times a day, building "
+        "toward 10 s × 10; let go fully for %(rest_s)s s after every squeeze. Progress "
+        "lying, sitting, standing, then during daily tasks; after 3 months a daily "
+        "maintenance set."
+    ) % dict(dosing)
+
+
 def _pfmt_make(f: Findings) -> Draft:
     exam = section(f.intake, "exam")
     if not measured_as_a_lift(f):
@@ -121,15 +132,7 @@ def _pfmt_make(f: Findings) -> Draft:
         parts.append(
             _("Measured while not lifting: dosed from the defaults; measure again once it is.")
         )
-    parts.append(
-        _(
-            "Start at %(contractions)s × %(hold_s)s s, %(sets_per_day)s times a day, building "
-            "toward 10 s × 10; let go fully for %(rest_s)s s after every squeeze. Progress "
-            "lying, sitting, standing, then during daily tasks; after 3 months a daily "
-            "maintenance set."
-        )
-        % dosing
-    )
+    parts.append(pfmt_dose_sentence(dosing))
     title = _("Pelvic floor exercises: squeeze, lift, let go fully")
     return Draft(title, sentences(*parts), dosing, holds=holds, more_sources=tuple(sources))
 

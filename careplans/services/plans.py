@@ -28,6 +28,7 @@ from careplans.models import (
     PlanStatus,
     items_from_built,
 )
+from careplans.restate import restate_dose
 from careplans.selectors import plan_safety_warnings, plan_settings
 from careplans.services.reviews import reviews_schedule
 from clinic.models import Membership, Patient
@@ -119,8 +120,15 @@ def careplan_item_restore(*, item: CarePlanItem) -> CarePlanItem:
 
 @transaction.atomic
 def careplan_item_update(
-    *, item: CarePlanItem, phase: int, dosing: dict[str, int], reason: str = ""
+    *,
+    item: CarePlanItem,
+    phase: int,
+    dosing: dict[str, int],
+    reason: str = "",
+    rationale: str | None = None,
 ) -> CarePlanItem:
+    """Change an item's phase, dose and (when given) rationale; the builder's sentence of
+    the dose in the rationale is worded again for the new dose (careplans.restate)."""
     _draft(item.plan)
     reason = reason.strip()
     if item.hold_reason and item.phase == 2 and phase == 1 and not reason:
@@ -138,9 +146,14 @@ def careplan_item_update(
     elif phase == 2:
         item.phase_reason = ""
     item.phase = phase
+    text = item.rationale if rationale is None else rationale.strip()
+    # The rationale was written in the base language (careplan_build), whatever the
+    # screen's language now: the dose sentence is found and reworded in that language.
+    with translation.override(BASE_LANGUAGE):
+        item.rationale = restate_dose(item.code, text, before=item.dosing, after=dosing)
     item.dosing = dosing
     item.full_clean()
-    item.save(update_fields=["phase", "dosing", "phase_reason"])
+    item.save(update_fields=["phase", "dosing", "phase_reason", "rationale"])
     return item
 
 

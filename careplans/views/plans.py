@@ -4,27 +4,37 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.access import assessment_for_user
-from careplans import documents, services
+from careplans import documents, plan_page, services
 from careplans.access import may_sign, plan_for_user, plan_item_for_user, require_signer
-from careplans.forms import AddItemForm, ItemForm, PlanNoteForm, RemoveItemForm, SignForm
-from careplans.models import CarePlan, RecipientKind
-from careplans.rules import SAFETY_CODES
-from careplans.selectors import plan_safety_warnings
+from careplans.forms import AddItemForm, PlanNoteForm, RemoveItemForm, SignForm
+from careplans.models import CarePlan, CarePlanItem, RecipientKind
 from clinic.access import AuthenticatedHttpRequest, log_access
 from clinic.downloads import content_disposition
 from clinic.models import AuditAction, Role
 
+# A request from the plan page's script (static/floorplan/plan_edit.js) asks for the parts
+# of the page an edit changed, to put in place without a reload; any other request gets
+# the whole page (a redirect back to the item, or the page with the form's errors).
+FETCH_HEADER = "fetch"
 
-def _back(plan: CarePlan) -> HttpResponse:
-    return redirect("plan_detail", plan_id=plan.pk)
+
+def _fetched(request: AuthenticatedHttpRequest) -> bool:
+    return request.headers.get("X-Requested-With") == FETCH_HEADER
+
+
+def _back(plan: CarePlan, item: CarePlanItem | None = None) -> HttpResponse:
+    url = reverse("plan_detail", args=[plan.pk])
+    return redirect(f"{url}#item-{item.pk}" if item else url)
 
 
 @require_POST
@@ -39,46 +49,77 @@ def plan_build(request: AuthenticatedHttpRequest, assessment_id: int) -> HttpRes
     return _back(plan)
 
 
+def _parts_context(
+    request: AuthenticatedHttpRequest, plan: CarePlan, **edits: Any
+) -> dict[str, Any]:
+    """What an edit can change on the page: the items and their forms, the safety check,
+    the add and sign forms, the letters due and the notices on the printed language."""
+    items = list(plan.items.all())
+    return {
+        **plan_page.editing_context(plan, items=items, **edits),
+        "patient": plan.patient,
+        "letters_due": documents.letters_due(plan, items=items),
+        "print_language": documents.print_language_of(plan, items=items),
+        "recipient_kinds": RecipientKind.choices,
+        "can_sign": may_sign(request, plan),
+    }
+
+
+def _page_context(
+    request: AuthenticatedHttpRequest, plan: CarePlan, **edits: Any
+) -> dict[str, Any]:
+    return {
+        **_parts_context(request, plan, **edits),
+        "note_form": PlanNoteForm(
+            initial={"personal_note": plan.personal_note, "next_review_on": plan.next_review_on}
+        ),
+        "versions": plan.assessment.care_plans.order_by("-version"),
+        "documents": documents.DOCUMENTS,
+    }
+
+
 def plan_detail(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     log_access(request, plan.patient, _("Opened a care plan"))
-    items = list(plan.items.all())
-    active = [i for i in items if not i.removed]
-    warnings = [] if plan.is_signed else plan_safety_warnings(plan, items=items)
-    return render(
-        request,
-        "careplans/plan_detail.html",
-        {
-            "plan": plan,
-            "patient": plan.patient,
-            "items": [
-                {
-                    "item": item,
-                    "form": ItemForm(
-                        initial={"phase": item.phase}, dosing=item.dosing, prefix=f"i{item.pk}"
-                    ),
-                    "safety": item.code in SAFETY_CODES,
-                    "held": bool(item.hold_reason) and item.phase == 2,
-                }
-                for item in items
-            ],
-            "add_form": AddItemForm(
-                clinic_id=plan.patient.clinic_id, exclude_codes=[i.code for i in active]
-            ),
-            "note_form": PlanNoteForm(
-                initial={"personal_note": plan.personal_note, "next_review_on": plan.next_review_on}
-            ),
-            "remove_form": RemoveItemForm(),
-            "warnings": warnings,
-            "versions": plan.assessment.care_plans.order_by("-version"),
-            "documents": documents.DOCUMENTS,
-            "letters_due": documents.letters_due(plan, items=items),
-            "print_language": documents.print_language_of(plan, items=items),
-            "recipient_kinds": RecipientKind.choices,
-            "sign_form": SignForm(),
-            "can_sign": may_sign(request, plan),
-        },
-    )
+    return render(request, "careplans/plan_detail.html", _page_context(request, plan))
+
+
+def _edited(
+    request: AuthenticatedHttpRequest,
+    plan: CarePlan,
+    *,
+    item: CarePlanItem | None,
+    part: str,
+    status: str,
+    problem: bool = False,
+    **edits: Any,
+) -> HttpResponse:
+    """The answer to an edit: to the page's script, the changed parts (``part`` is "item"
+    or "items", with the documents, the language notices, the safety check, the add form
+    and the sign form) and what happened; to a plain form, the plan at the item, or the
+    page with the form's errors."""
+    # To the script a refusal is a 200 too: its parts are put in place like any other (the
+    # status says it was refused), and the browser logs no failed request.
+    if _fetched(request):
+        context = {
+            **_parts_context(request, plan, **edits),
+            "part": part,
+            "status": status,
+            "problem": problem,
+        }
+        if item is not None:
+            context["row"] = next(r for r in context["items"] if r.item.pk == item.pk)
+        return render(request, "careplans/_plan_parts.html", context)
+    if problem and edits:
+        messages.error(request, status)
+        return render(
+            request,
+            "careplans/plan_detail.html",
+            _page_context(request, plan, **edits),
+            status=422,
+        )
+    (messages.error if problem else messages.success)(request, status)
+    return _back(plan, item)
 
 
 def _log_edit(request: AuthenticatedHttpRequest, plan: CarePlan) -> None:
@@ -93,7 +134,8 @@ def _document_action(kind: str, fmt: str) -> str:
 
 def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """A signed plan never changes: a write refused with PlanLocked (rolled back in its
-    transaction) says so and goes back to the plan."""
+    transaction) says so and goes back to the plan (to the page's script: the
+    message)."""
 
     @wraps(view)
     def wrapper(
@@ -102,10 +144,34 @@ def edits_a_draft(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         try:
             return view(request, plan_id, *args, **kwargs)
         except services.PlanLocked:
-            messages.error(request, _("This plan is signed and cannot change: make a new version."))
+            locked = _("This plan is signed and cannot change: make a new version.")
+            if _fetched(request):
+                return render(
+                    request,
+                    "careplans/_plan_parts.html",
+                    {"part": "", "status": locked, "problem": True, "reload": True},
+                )
+            messages.error(request, locked)
             return redirect("plan_detail", plan_id=plan_id)
 
     return wrapper
+
+
+def _field_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown at the field it names (else at the top of the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _problems(form: forms.Form) -> str:
+    return "; ".join(
+        # An ErrorList yields its messages as str (the stubs say ValidationError too).
+        (f"{form.fields[k].label}: " if k in form.fields else "") + " ".join(v)  # type: ignore[arg-type]
+        for k, v in form.errors.items()
+    )
 
 
 @require_POST
@@ -119,10 +185,24 @@ def plan_item_remove(request: AuthenticatedHttpRequest, plan_id: int, item_id: i
     try:
         services.careplan_item_remove(item=item, reason=form.cleaned_data.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Removed: %(title)s.") % {"title": item.title})
-    return _back(plan)
+        _field_errors(form, error)
+        return _edited(
+            request,
+            plan,
+            item=item,
+            part="item",
+            status=_("%(title)s was not removed: %(problems)s")
+            % {"title": item.title, "problems": _problems(form)},
+            problem=True,
+            remove_forms={item.pk: form},
+        )
+    return _edited(
+        request,
+        plan,
+        item=item,
+        part="item",
+        status=_("Removed: %(title)s.") % {"title": item.title},
+    )
 
 
 @require_POST
@@ -132,8 +212,14 @@ def plan_item_restore(
 ) -> HttpResponse:
     plan = plan_for_user(request, plan_id)
     _log_edit(request, plan)
-    services.careplan_item_restore(item=plan_item_for_user(request, plan, item_id))
-    return _back(plan)
+    item = services.careplan_item_restore(item=plan_item_for_user(request, plan, item_id))
+    return _edited(
+        request,
+        plan,
+        item=item,
+        part="item",
+        status=_("Restored: %(title)s.") % {"title": item.title},
+    )
 
 
 @require_POST
@@ -142,7 +228,7 @@ def plan_item_update(request: AuthenticatedHttpRequest, plan_id: int, item_id: i
     plan = plan_for_user(request, plan_id)
     _log_edit(request, plan)
     item = plan_item_for_user(request, plan, item_id)
-    form = ItemForm(request.POST, dosing=item.dosing, prefix=f"i{item.pk}")
+    form = plan_page.item_form(item, request.POST)
     if form.is_valid():
         try:
             services.careplan_item_update(
@@ -150,23 +236,33 @@ def plan_item_update(request: AuthenticatedHttpRequest, plan_id: int, item_id: i
                 phase=form.cleaned_data["phase"],
                 dosing=form.dosing(),
                 reason=form.cleaned_data.get("phase_reason", ""),
+                rationale=(
+                    form.cleaned_data["rationale"]
+                    if form.add_prefix("rationale") in request.POST
+                    else None
+                ),
             )
         except ValidationError as error:
-            problems = " ".join(error.messages)
+            item.refresh_from_db()
+            _field_errors(form, error)
         else:
-            messages.success(request, _("Saved: %(title)s.") % {"title": item.title})
-            return _back(plan)
-    else:
-        problems = "; ".join(
-            # An ErrorList yields its messages as str (the stubs say ValidationError too).
-            f"{form.fields[k].label}: {' '.join(v)}"  # type: ignore[arg-type]
-            for k, v in form.errors.items()
-        )
-    messages.error(
+            return _edited(
+                request,
+                plan,
+                item=item,
+                part="item",
+                status=_("Saved: %(title)s.") % {"title": item.title},
+            )
+    return _edited(
         request,
-        _("%(title)s was not changed: %(problems)s") % {"title": item.title, "problems": problems},
+        plan,
+        item=item,
+        part="item",
+        status=_("%(title)s was not changed: %(problems)s")
+        % {"title": item.title, "problems": _problems(form)},
+        problem=True,
+        forms={item.pk: form},
     )
-    return _back(plan)
 
 
 @require_POST
@@ -175,8 +271,10 @@ def plan_item_move(request: AuthenticatedHttpRequest, plan_id: int, item_id: int
     plan = plan_for_user(request, plan_id)
     _log_edit(request, plan)
     item = plan_item_for_user(request, plan, item_id)
-    services.careplan_item_move(item=item, up=request.POST.get("direction") == "up")
-    return _back(plan)
+    up = request.POST.get("direction") == "up"
+    services.careplan_item_move(item=item, up=up)
+    moved = _("Moved up: %(title)s.") if up else _("Moved down: %(title)s.")
+    return _edited(request, plan, item=item, part="items", status=moved % {"title": item.title})
 
 
 @require_POST
@@ -190,15 +288,28 @@ def plan_item_add(request: AuthenticatedHttpRequest, plan_id: int) -> HttpRespon
         exclude_codes=list(plan.items.filter(removed=False).values_list("code", flat=True)),
     )
     if not form.is_valid():
-        messages.error(request, _("Choose an intervention from the library to add."))
-        return _back(plan)
-    services.careplan_item_add(
+        return _edited(
+            request,
+            plan,
+            item=None,
+            part="items",
+            status=_("Choose an intervention from the library to add."),
+            problem=True,
+            adding=form,
+        )
+    added = services.careplan_item_add(
         plan=plan,
         intervention=form.cleaned_data["intervention"],
         phase=form.cleaned_data["phase"],
         rationale=form.cleaned_data["rationale"],
     )
-    return _back(plan)
+    return _edited(
+        request,
+        plan,
+        item=added,
+        part="items",
+        status=_("Added: %(title)s.") % {"title": added.title},
+    )
 
 
 @require_POST

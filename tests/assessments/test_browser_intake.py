@@ -20,26 +20,37 @@ def test_intake_with_a_red_flag_and_a_diary(page, patient, therapist):
     page.get_by_role("button", name="New intake").click()
     page.wait_for_url("**/edit/")
 
+    # The steps: history and goals first, then symptoms.
+    page.get_by_label("Main concern").fill("Leaks when coughing, and has to rush")
+    page.get_by_role("button", name="Save and next").click()
+    page.wait_for_url("**/edit/symptoms/")
     page.get_by_label("Leaks on effort").select_option("true")
     page.get_by_role("checkbox", name="cough").check()
     page.get_by_role("checkbox", name="sneeze").check()
     page.get_by_label("Urgency", exact=True).select_option("true")
+    # Ticking a red flag shows the banner at once, before saving.
+    assert not page.locator("#red-flag-live").is_visible()
+    page.get_by_role("checkbox", name="Visible haematuria (urgent at 45").check()
+    assert page.locator("#red-flag-live").is_visible()
+    # Straight to the examination from the steps: what was typed is saved on the way.
+    page.get_by_role("navigation", name="Intake steps").get_by_role(
+        "link", name="Examination"
+    ).click()
+    page.wait_for_url("**/edit/examination/")
     page.get_by_label("Consent for internal examination recorded").select_option("true")
     page.get_by_label("Internal examination done").select_option("true")
     page.get_by_label("Resting tone").select_option("increased")
     page.get_by_label("Modified Oxford grade").fill("2")
     page.get_by_label("Relaxation after contraction").select_option("partial")
-    # Ticking a red flag shows the banner at once, before saving.
-    assert not page.locator("#red-flag-live").is_visible()
-    page.get_by_role("checkbox", name="Visible haematuria (urgent at 45").check()
-    assert page.locator("#red-flag-live").is_visible()
+    page.get_by_role("button", name="Review and complete").click()
+    page.wait_for_url("**/edit/review/")
     page.get_by_role("button", name="Complete assessment").click()
 
     page.wait_for_url("**/assessments/*/")
     assessment = Assessment.objects.get()
     assert assessment.status == Status.COMPLETE
-    assert page.get_by_test_id("incontinence-type").inner_text().startswith("mixed")
-    assert page.get_by_test_id("tone-profile").inner_text() == "tense_and_weak"
+    assert page.get_by_test_id("incontinence-type").inner_text().startswith("Mixed")
+    assert page.get_by_test_id("tone-profile").inner_text() == "Tense and weak"
     assert page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()
 
     # The diary belongs to a draft: a review carries the findings over.

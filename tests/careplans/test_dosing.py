@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from careplans import dosing, library, rules
-from careplans.dosing import DOSING, clinician_label, dose_grid, patient_line
+from careplans.dosing import DOSING, clinician_label, clinician_line, dose_grid, patient_line
 from careplans.forms import ItemForm
 from careplans.library import load_library_entries
 from tests.careplans.conftest import SAMPLES, example_intake, sample_intake
@@ -25,17 +25,27 @@ def test_every_key_the_builder_or_the_library_doses_has_a_label():
 
 
 def test_a_key_has_its_label_and_a_clinics_own_key_reads_as_written():
-    assert clinician_label("hold_s") == "hold (s)"
-    assert clinician_label("max_drinks_per_day") == "caffeine drinks a day (max)"
-    assert clinician_label("my_key") == "my_key"
+    assert clinician_label("hold_s") == "Hold (seconds)"
+    assert clinician_label("every_days") == "Every (days)"
+    assert clinician_label("start_interval_min") == "Start interval (minutes)"
+    assert clinician_label("max_drinks_per_day") == "Caffeine drinks a day (at most)"
+    assert clinician_label("my_key") == "My key"
+
+
+def test_a_dose_in_words_for_the_clinician():
+    dose = {"contractions": 8, "hold_s": 6, "rest_s": 1, "sets_per_day": 3, "my_key": 2}
+    assert clinician_line(dose) == (
+        "8 squeezes · Hold 6 seconds · Rest 1 second · 3 sets a day · My key: 2"
+    )
+    assert clinician_line({}) == ""
 
 
 def test_the_summary_lists_each_key_with_its_label():
     item = {"dosing": {"hold_s": 4, "sets_per_day": 3, "my_key": 2}}
     html = render_to_string("careplans/documents/_dosing.html", {"item": item})
     assert html.strip().endswith(
-        '<span class="nowrap">hold (s): 4</span><br><span class="nowrap">sets a day: 3</span>'
-        '<br><span class="nowrap">my_key: 2</span>'
+        '<span class="nowrap">Hold (seconds): 4</span><br><span class="nowrap">Sets a day: 3</span>'
+        '<br><span class="nowrap">My key: 2</span>'
     )
     empty = render_to_string("careplans/documents/_dosing.html", {"item": {"dosing": {}}})
     assert empty.strip().endswith("–")
@@ -44,7 +54,7 @@ def test_the_summary_lists_each_key_with_its_label():
 def test_the_plan_pages_dose_fields_use_the_labels():
     form = ItemForm(dosing={"hold_s": 4, "times_per_day": 2, "my_key": 1})
     labels = [form.fields[f"dosing_{key}"].label for key in ("hold_s", "times_per_day", "my_key")]
-    assert [str(label) for label in labels] == ["hold (s)", "times a day", "my key"]
+    assert [str(label) for label in labels] == ["Hold (seconds)", "Times a day", "My key"]
 
 
 # --- The printed plan -----------------------------------------------------------------------
@@ -121,4 +131,4 @@ def test_the_template_filters_read_the_vocabulary():
         "{% with grid=d|dose_grid %}{{ grid.cells.0.label }}{% endwith %}"
     )
     rendered = template.render(Context({"d": {"contractions": 8, "hold_s": 5}}))
-    assert rendered == "8 squeezes, hold each 5 seconds|rest (s)|Hold"
+    assert rendered == "8 squeezes, hold each 5 seconds|Rest (seconds)|Hold"

@@ -86,7 +86,7 @@ def test_bad_dosing_is_refused_naming_the_field(therapist_client, plan):
         reverse("plan_item_update", args=[plan.pk, pfmt.pk]), data, follow=True
     )
     assert "was not changed" in response.content.decode()
-    assert "hold (s)" in response.content.decode()
+    assert "Hold (seconds)" in response.content.decode()
     pfmt.refresh_from_db()
     assert pfmt.dosing["hold_s"] == 4
 

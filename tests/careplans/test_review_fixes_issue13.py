@@ -1,0 +1,67 @@
+"""Defects a review of issue 13 found: the dose sentence follows the dose whatever the
+screen's language, and odd numbers typed in the library preview are refused, not a crash."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from careplans.rules import PFMT
+from careplans.services import plans as plan_services
+from careplans.services.library import library_install
+
+from .test_library import entry_of, form_data
+
+
+def test_the_dose_sentence_follows_the_dose_on_a_spanish_screen(plan) -> None:
+    item = plan.items.get(code=PFMT)
+    assert "8 × 4 s" in item.rationale
+    with translation.override("es"):
+        plan_services.careplan_item_update(
+            item=item, phase=item.phase, dosing={**item.dosing, "hold_s": 6}, reason=""
+        )
+    item.refresh_from_db()
+    assert item.dosing["hold_s"] == 6
+    assert "8 × 6 s" in item.rationale and "8 × 4 s" not in item.rationale
+
+
+@pytest.fixture
+def installed(clinic, other_clinic):
+    library_install(clinic=clinic)
+    return clinic
+
+
+@pytest.mark.parametrize("typed", ["²", "٣", "9" * 5000, "1e3", "-4"])
+def test_an_odd_number_in_the_preview_is_left_out_not_a_server_error(
+    admin_client_, installed, typed
+) -> None:
+    entry = entry_of(installed)
+    data = form_data(entry, patient_text="Hold {hold_s} seconds.", dose_hold_s=typed)
+    response = admin_client_.post(reverse("library_entry_preview", args=[entry.pk]), data)
+    assert response.status_code == 200
+    assert "Hold" in json.loads(response.content)["html"]
+
+
+def test_an_odd_number_in_a_new_entry_is_named_not_a_server_error(admin_client_, installed):
+    entry = entry_of(installed)
+    data = form_data(entry, title="Stairs", dose_hold_s="9" * 5000)
+    response = admin_client_.post(f"{reverse('library_new')}?clinic={installed.pk}", data)
+    assert response.status_code in (200, 422)
+    assert "Nothing was saved" in response.content.decode() or "is-invalid" in (
+        response.content.decode()
+    )
+
+
+def test_the_plan_page_words_the_classification_and_the_library_choices(
+    therapist_client, plan
+) -> None:
+    html = therapist_client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    why = html.split("Why this plan", 1)[1].split("</section>", 1)[0]
+    tone = plan.classification["tone_profile"]
+    assert tone not in why.replace("-", " ")  # no code such as tense_and_weak
+    options = html.split('name="intervention"', 1)[1].split("</select>", 1)[0]
+    assert "<option" in options
+    assert "strengthening." not in options and "lifestyle." not in options
