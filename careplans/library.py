@@ -21,17 +21,19 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from careplans import dosing
 from careplans.models import (
     TRANSLATED_LANGUAGES,
     Category,
+    Drawing,
     Intervention,
     InterventionText,
     WordingStatus,
 )
-from clinic.models import Clinic
+from clinic.models import Anatomy, Clinic
 
 FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "interventions.json"
 
@@ -52,6 +54,8 @@ _REQUIRED = (
     "source",
 )
 _OPTIONAL = ("patient_text_vulva", "patient_text_penis")
+# An English entry's own keys, which no translation repeats: the picture beside the item.
+_ENTRY_OPTIONAL = ("drawing",)
 MAX_DOSE = 10_000
 CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 DOSING_KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -178,11 +182,50 @@ def entry_errors(entry: Mapping[str, Any]) -> dict[str, list[str]]:
                 ]
         elif problems := placeholder_problems(text, dosing_keys=keys):
             errors[name] = problems
+    drawing = entry.get("drawing") or ""
+    if drawing and drawing not in Drawing.values:
+        errors["drawing"] = [
+            _("%(drawing)s is not one of the pictures: %(allowed)s.")
+            % {"drawing": drawing, "allowed": ", ".join(Drawing.values)}
+        ]
     for name in ("title", "patient_text", "source"):
         value = entry.get(name)
         if not isinstance(value, str) or not value.strip():
             errors.setdefault(name, []).append(_("This field is required."))
     return errors
+
+
+# --- Authoring helpers ------------------------------------------------------------------------
+
+_CODE_WORDS = 48  # characters of the title kept in a made-up code (a code is at most 80)
+
+
+def code_from_title(*, category: str, title: str, taken: Iterable[str]) -> str:
+    """A new entry's code, made from its category and title ("Walking" in lifestyle gives
+    ``lifestyle.walking``), with ``_2``, ``_3``... when the clinic already has it (a code is
+    lower-case words joined by dots and ``_``: CODE_PATTERN)."""
+    words = slugify(title).replace("-", "_")[:_CODE_WORDS].strip("_") or "entry"
+    base = f"{category}.{words}"
+    used = set(taken)
+    code, number = base, 1
+    while code in used:
+        number += 1
+        code = f"{base}_{number}"
+    return code
+
+
+def readers_of(texts: Mapping[str, str]) -> dict[str, list[str]]:
+    """Which patients (by anatomy) each patient text of an entry is printed for, read
+    from ``Intervention.text_for`` itself: an anatomy's own wording when it has one, else
+    the main text. The main text is always printed for anatomy "unspecified" (neutral cues
+    only, clinical reference section 8); an empty variant is printed for no one."""
+    # Each non-empty text stands in as its own field name, so text_for says which it took.
+    probe = Intervention(**{name: name if texts.get(name) else "" for name in TEXT_FIELDS})
+    probe.patient_text = "patient_text"  # a required text: printed whenever no variant is
+    readers: dict[str, list[str]] = {name: [] for name in TEXT_FIELDS}
+    for anatomy in Anatomy.values:
+        readers[probe.text_for(anatomy)].append(anatomy)
+    return readers
 
 
 # --- The fixture ----------------------------------------------------------------------------
@@ -205,7 +248,7 @@ def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
         if not isinstance(entry, dict):
             raise LibraryError(f"{where}: not an object")
         missing = [key for key in _REQUIRED if key not in entry]
-        unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL))
+        unknown = sorted(set(entry) - set(_REQUIRED) - set(_OPTIONAL) - set(_ENTRY_OPTIONAL))
         if missing or unknown:
             raise LibraryError(f"{where}: missing {missing or 'nothing'}, unknown {unknown or []}")
         if name in seen:
@@ -220,7 +263,7 @@ def load_library_entries(path: Path | None = None) -> list[dict[str, Any]]:
         if errors:
             details = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in errors.items())
             raise LibraryError(f"{where}: {details}")
-        entries.append({**{key: "" for key in _OPTIONAL}, **entry})
+        entries.append({**{key: "" for key in (*_OPTIONAL, *_ENTRY_OPTIONAL)}, **entry})
     return entries
 
 

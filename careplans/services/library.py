@@ -25,7 +25,7 @@ LIBRARY_FIELDS: tuple[str, ...] = (
 )
 
 
-EDITABLE_FIELDS: tuple[str, ...] = (*LIBRARY_FIELDS[1:], "is_active")
+EDITABLE_FIELDS: tuple[str, ...] = (*LIBRARY_FIELDS[1:], "drawing", "is_active")
 
 
 def _check(intervention: Intervention) -> None:
@@ -52,7 +52,7 @@ def library_install(*, clinic: Clinic, update: bool = False) -> int:
     existing = {i.code: i for i in Intervention.objects.filter(clinic=clinic)}
     added = 0
     for entry in entries:
-        fields = {name: entry[name] for name in LIBRARY_FIELDS}
+        fields = {name: entry[name] for name in (*LIBRARY_FIELDS, "drawing")}
         intervention = existing.get(entry["code"])
         if intervention is None:
             intervention = Intervention(clinic=clinic, code=entry["code"], **fields)
@@ -61,9 +61,15 @@ def library_install(*, clinic: Clinic, update: bool = False) -> int:
             added += 1
             continue
         if not update:
-            if intervention.clinician_text.strip():
+            # Only what no clinic wrote is filled: an empty letter wording, a missing picture
+            # (the pictures came after the first libraries were installed, like the wording).
+            fields = {
+                name: entry[name]
+                for name in ("clinician_text", "drawing")
+                if entry[name] and not getattr(intervention, name).strip()
+            }
+            if not fields:
                 continue
-            fields = {"clinician_text": entry["clinician_text"]}
         for name, value in fields.items():
             setattr(intervention, name, value)
         _check(intervention)
@@ -86,6 +92,7 @@ def intervention_create(
     patient_text_penis: str = "",
     clinician_text: str = "",
     default_dosing: Mapping[str, int] | None = None,
+    drawing: str = "",
     is_active: bool = True,
 ) -> Intervention:
     intervention = Intervention(
@@ -99,6 +106,7 @@ def intervention_create(
         clinician_text=clinician_text,
         default_dosing=dict(default_dosing or {}),
         source=source,
+        drawing=drawing,
         is_active=is_active,
     )
     _check(intervention)
