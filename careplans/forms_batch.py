@@ -7,10 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from careplans.models import BatchPrint
 from clinic.ids import is_possible_id
 
+# Only a signed plan prints: the default lists the patients who have one.
 PICKS = [
-    ("", _("All current patients")),
-    ("week", _("Reviews due this week")),
+    ("", _("With a signed plan")),
+    ("week", _("Signed plan, review due this week")),
     ("overdue", _("Reviews overdue")),
+    ("all", _("All current patients")),
 ]
 # The only parameters the selection page's address carries.
 LIST_PARAMETERS = ("pick", "q", "page")

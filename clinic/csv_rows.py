@@ -8,12 +8,17 @@ words its own messages; this module only says where and what went wrong.
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV injection).
 FORMULA_STARTS = frozenset("=+-@\t\r\n")
 _FIELD_LIMIT_PROBLEM = "field larger than field limit"
+# Plainly a phone number: digits, spaces and ( ) - . only, a "+" only in front, at least
+# one digit. Nothing a spreadsheet could run: no function name, no cell reference, no
+# DDE command (those need letters, "!" or "|").
+_PHONE = re.compile(r"\+?[0-9 ().-]*[0-9][0-9 ().-]*")
 
 
 class UnreadableLine(ValueError):
@@ -82,6 +87,12 @@ def csv_safe(cell: object) -> str:
         return str(cell)
     text = str(cell)
     return "'" + text if _runs_as_formula(text) else text
+
+
+def csv_safe_phone(cell: str) -> str:
+    """A phone number as typed ("+44 20 7946 0000", "-" and all); anything else that
+    could start a formula is guarded as csv_safe guards it ("+1+cmd", "=HYPERLINK(...)")."""
+    return cell if _PHONE.fullmatch(cell) else csv_safe(cell)
 
 
 def csv_unguard(text: str) -> str:

@@ -17,6 +17,7 @@ from clinic.patient_languages import (
     language_choices,
     printed_by,
 )
+from clinic.record_numbers import pattern_problem
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -73,7 +74,14 @@ class PatientForm(forms.ModelForm[Patient]):
             "address": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, clinics: list[Clinic], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        clinics: list[Clinic],
+        user: User | None = None,
+        next_record_numbers: dict[int, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         clinic_field = cast("forms.ModelChoiceField[Clinic]", self.fields["clinic"])
         clinic_field.queryset = Clinic.objects.filter(pk__in=[c.pk for c in clinics])
@@ -95,11 +103,31 @@ class PatientForm(forms.ModelForm[Patient]):
                 .order_by("first_name", "last_name")
             )
         cast(TherapistChoiceField, self.fields["assigned_therapist"]).queryset = therapists
+        if not self.instance.pk:
+            self._new_patient_defaults(clinics, user, next_record_numbers or {})
         # The model field's choices, a list with the blank first: radio buttons need no blank.
         anatomy_field = cast(forms.ChoiceField, self.fields["anatomy"])
         anatomy = cast("list[tuple[str, StrOrPromise]]", anatomy_field.choices)
         self.fields["anatomy"].widget = forms.RadioSelect(choices=anatomy[1:])
         self._language_choices(clinics)
+
+    def _new_patient_defaults(
+        self, clinics: list[Clinic], user: User | None, next_numbers: dict[int, str]
+    ) -> None:
+        # The record number: typed, or the clinic's next one (Clinic.record_number_pattern).
+        number = self.fields["record_number"]
+        number.required = False
+        numbers = [next_numbers[c.pk] for c in clinics if c.pk in next_numbers]
+        if len(clinics) == 1 and numbers:
+            number.widget.attrs["placeholder"] = numbers[0]
+            number.help_text = _("Leave it blank to use the next number, %(number)s.") % {
+                "number": numbers[0]
+            }
+        else:
+            number.help_text = _("Leave it blank to use the clinic's next number.")
+        # The therapist adding a patient is, unless changed, the one who treats them.
+        if user is not None and therapists_of([c.pk for c in clinics]).filter(pk=user.pk).exists():
+            self.fields["assigned_therapist"].initial = user.pk
 
     def _language_choices(self, clinics: list[Clinic]) -> None:
         own = [self.instance.clinic] if self.instance.pk else clinics
@@ -224,6 +252,7 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
             "address",
             "paper_size",
             "import_date_order",
+            "record_number_pattern",
             "language",
             "printed_languages",
             "english_spelling",
@@ -253,6 +282,11 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
         if "printed_languages" in cleaned and cleaned.get("language"):
             chosen = {*cleaned["printed_languages"], cleaned["language"]}
             cleaned["printed_languages"] = [c for c in available_codes() if c in chosen]
+        pattern = cleaned.get("record_number_pattern")
+        if pattern is not None:
+            problem = pattern_problem(pattern)
+            if problem:
+                self.add_error("record_number_pattern", problem)
         low, high = cleaned.get("fluid_low_ml"), cleaned.get("fluid_high_ml")
         if low is not None and high is not None and low >= high:
             self.add_error("fluid_high_ml", _("Must be above the low fluid intake."))

@@ -43,8 +43,28 @@ class PatientImportForm(forms.Form):
         return data
 
 
+class PatientImportConfirmForm(forms.Form):
+    """Import only the good rows: how many the admin saw in the check and agreed to. Left
+    out, the import is all or nothing."""
+
+    good_rows = forms.IntegerField(min_value=1, max_value=patient_csv.MAX_ROWS)
+
+
 class StaffAddForm(UserCreationForm[User]):
-    """A new therapist's account; the password is set by the admin and told in person."""
+    """A new therapist's account: invited by email to choose a password (the default), or
+    given one by the admin and told in person."""
+
+    INVITE = "invite"
+    PASSWORD = "password"
+    access = forms.ChoiceField(
+        label=_("How they get in"),
+        choices=[
+            (INVITE, _("Email them an invitation with a link to choose their own password")),
+            (PASSWORD, _("Set a password now and tell it to them in person")),
+        ],
+        initial=INVITE,
+        widget=forms.RadioSelect,
+    )
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
@@ -54,7 +74,31 @@ class StaffAddForm(UserCreationForm[User]):
         super().__init__(*args, **kwargs)
         for name in ("first_name", "last_name"):
             self.fields[name].required = True
-        self.fields["email"].help_text = _("Optional.")
+        for name in ("password1", "password2"):
+            self.fields[name].required = False
+        self.fields["email"].help_text = _("The invitation goes to this address.")
+        self.fields["password1"].help_text = _("Only when you set the password now. %(rules)s") % {
+            "rules": self.fields["password1"].help_text
+        }
+
+    @property
+    def invites(self) -> bool:
+        return self.cleaned_data.get("access") == self.INVITE
+
+    def clean(self) -> dict[str, Any]:
+        access = self.cleaned_data.get("access")
+        if access == self.INVITE:
+            # Passwords typed before choosing the invitation are not used.
+            self.cleaned_data["password1"] = self.cleaned_data["password2"] = ""
+        elif access == self.PASSWORD:
+            for name in ("password1", "password2"):
+                if not self.cleaned_data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required when you set the password."))
+        super().clean()
+        cleaned = self.cleaned_data  # what super().clean() returns (the stubs allow None)
+        if access == self.INVITE and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", _("An invitation needs the therapist's email address."))
+        return cleaned
 
 
 class StaffReassignForm(forms.Form):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from clinic.csv_rows import StrictRows, UnreadableLine, csv_safe, csv_unguard
+from clinic.csv_rows import StrictRows, UnreadableLine, csv_safe, csv_safe_phone, csv_unguard
 from clinic.i18n import gettext as _
 
 COLUMNS: tuple[str, ...] = (
@@ -35,6 +35,14 @@ COLUMNS: tuple[str, ...] = (
     "therapist",
 )
 REQUIRED: tuple[str, ...] = ("record_number", "first_name", "last_name", "date_of_birth", "anatomy")
+# The column the file of rows with problems adds (bad_rows_csv): read back, it is ignored.
+PROBLEM = "problem"
+# The columns that file adds after the named ones, extra_1, extra_2 ...: a row's cells
+# outside the named columns (a comma not in quotes shifts a row's cells to the right), kept
+# so that nothing typed is lost. Read back, such a column is ignored where it is empty; a
+# value in it is that row's problem, named by the column, until moved into its column.
+EXTRA_PREFIX = "extra_"
+_EXTRA = re.compile(re.escape(EXTRA_PREFIX) + r"([0-9]+)")
 # The Patient model's anatomy choices; "unspecified" words the cues neutrally (intake-v1).
 ANATOMIES: tuple[str, ...] = ("vulva", "penis", "unspecified")
 # The Patient model's max_length of each column; therapist is a Django username.
@@ -114,6 +122,9 @@ class ParsedImport:
     errors: list[RowError]  # every problem, in file order
     row_count: int = 0  # data rows read, good and bad
     keys: list[RowKeys] = dataclasses.field(default_factory=list)  # one per data row
+    # Every row was read (no broken quote cut the file short, no row limit was reached):
+    # the rows with problems can then be written out on their own (bad_rows_csv).
+    readable: bool = True
 
 
 def _shown(value: str) -> str:
@@ -122,7 +133,7 @@ def _shown(value: str) -> str:
 
 
 def _whole_file(message: str) -> ParsedImport:
-    return ParsedImport([], [RowError(0, "", message)])
+    return ParsedImport([], [RowError(0, "", message)], readable=False)
 
 
 # --- Reading the file ---------------------------------------------------------------------
@@ -176,7 +187,7 @@ def _check_header(line: int, header: list[str]) -> list[RowError]:
     errors = []
     named = [name for name in header if name]
     for name in sorted(set(named), key=named.index):
-        if name not in COLUMNS:
+        if name not in COLUMNS and name != PROBLEM and not _EXTRA.fullmatch(name):
             message = _("Unknown column '%(column)s'. The columns are: %(columns)s.")
             values = {"column": _shown(name), "columns": _COLUMN_LIST}
             errors.append(RowError(line, name, message % values))
@@ -388,6 +399,7 @@ def parse_patient_csv(
     header: list[str] | None = None
     first_line_of: dict[str, int] = {}
     row_count = 0
+    readable = True
     try:
         for line, stripped in records:
             cells = [csv_unguard(cell) for cell in stripped]
@@ -395,7 +407,7 @@ def parse_patient_csv(
                 header = [_normalise_name(cell) for cell in cells]
                 header_errors = _check_header(line, header)
                 if header_errors:
-                    return ParsedImport([], header_errors)
+                    return ParsedImport([], header_errors, readable=False)
                 continue
             row_count += 1
             if row_count > MAX_ROWS:
@@ -404,13 +416,20 @@ def parse_patient_csv(
                     "most %(limit)d rows."
                 )
                 too_many = RowError(line, "", message % {"limit": MAX_ROWS})
-                return ParsedImport([], [too_many], row_count)
+                return ParsedImport([], [too_many], row_count, readable=False)
             by_column: dict[str, str] = {}
             row_errors: list[RowError] = []
             for position, cell in enumerate(cells):
                 name = header[position] if position < len(header) else ""
-                if name:
+                if name and not _EXTRA.fullmatch(name):
                     by_column[name] = cell
+                elif name and cell:
+                    message = _(
+                        "%(column)s holds '%(value)s', a value from outside the named "
+                        "columns: move it into its column, or clear it."
+                    )
+                    shifted = {"column": name, "value": _shown(cell)}
+                    row_errors.append(RowError(line, name, message % shifted))
                 elif cell:
                     message = _("Unexpected value '%(value)s' outside the named columns.")
                     row_errors.append(RowError(line, "", message % {"value": _shown(cell)}))
@@ -439,12 +458,13 @@ def parse_patient_csv(
                 rows.append(row)
     except UnreadableLine as broken:
         errors.append(_unreadable(broken))
+        readable = False
     if header is None and not errors:
         message = _("The file is empty; its first row must name the columns: %(columns)s.")
         return _whole_file(message % {"columns": _COLUMN_LIST})
     if header is not None and row_count == 0 and not errors:
         errors.append(RowError(max(records.lines_read, 1), "", _("The file has no patients.")))
-    return ParsedImport(rows, errors, row_count, keys)
+    return ParsedImport(rows, errors, row_count, keys, readable)
 
 
 # --- Writing ------------------------------------------------------------------------------
@@ -461,11 +481,63 @@ def patient_csv_lines(rows: Iterable[PatientRow]) -> Iterator[str]:
     writer = csv.writer(_Echo())  # CRLF (RFC 4180), as Excel writes
     yield "\ufeff" + writer.writerow(COLUMNS)
     for row in rows:
-        values = [getattr(row, name) for name in COLUMNS]
-        yield writer.writerow(
-            [csv_safe(v.isoformat() if isinstance(v, date) else str(v)) for v in values]
-        )
+        yield writer.writerow([_cell(name, getattr(row, name)) for name in COLUMNS])
+
+
+def _cell(column: str, value: object) -> str:
+    """An exported cell: formula-safe, a phone number as typed."""
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    return csv_safe_phone(text) if column == "phone" else csv_safe(text)
 
 
 def patients_to_csv(rows: Iterable[PatientRow]) -> str:
     return "".join(patient_csv_lines(rows))
+
+
+def bad_rows_csv(data: bytes, problems: Mapping[int, str]) -> str:
+    """The rows of an import file on the given lines, with the file's own columns, then
+    extra_1, extra_2 ... for the cells of a row outside those columns (none is lost), and
+    a last column naming each row's problem: fixed and uploaded again, it imports (the
+    problem column and empty extra columns are ignored). ``data`` is a file
+    parse_patient_csv read to the end."""
+    text = _decode(data)
+    if text is None:
+        return ""
+    header: list[str] | None = None
+    kept: list[str] = []
+    rows: list[tuple[list[str], list[str], str]] = []
+    try:
+        for line, stripped in StrictRows(text, delimiter=_delimiter(text)):
+            cells = [csv_unguard(cell) for cell in stripped]
+            if header is None:
+                header = [_normalise_name(cell) for cell in cells]
+                kept = [name for name in header if name and name != PROBLEM]
+                continue
+            if line not in problems:
+                continue
+            by_column: dict[str, str] = {}
+            extras: list[str] = []
+            for position, cell in enumerate(cells):
+                name = header[position] if position < len(header) else ""
+                if name and name != PROBLEM:
+                    by_column[name] = cell
+                elif not name:
+                    extras.append(cell)
+            while extras and not extras[-1]:
+                extras.pop()
+            values = [_cell(name, by_column.get(name, "")) for name in kept]
+            rows.append((values, [csv_safe(cell) for cell in extras], problems[line]))
+    except UnreadableLine:
+        pass  # not for such a file: the caller checks ParsedImport.readable
+    if header is None:
+        return ""
+    # Numbered after the extra columns the file already has (a file of this kind again).
+    first = 1 + max((int(m.group(1)) for m in map(_EXTRA.fullmatch, kept) if m), default=0)
+    width = max((len(extras) for _values, extras, _problem in rows), default=0)
+    extra_names = [f"{EXTRA_PREFIX}{first + n}" for n in range(width)]
+    writer = csv.writer(_Echo())
+    lines = ["\ufeff" + writer.writerow([*kept, *extra_names, PROBLEM])]
+    for values, extras, problem in rows:
+        padded = extras + [""] * (width - len(extras))
+        lines.append(writer.writerow([*values, *padded, csv_safe(problem)]))
+    return "".join(lines)

@@ -17,6 +17,11 @@ urlpatterns = [
         imports.patient_import_confirm,
         name="patient_import_confirm",
     ),
+    path(
+        "clinics/<int:clinic_id>/patients/import/<str:token>/problems.csv",
+        imports.patient_import_bad_rows,
+        name="patient_import_bad_rows",
+    ),
     path("clinics/<int:clinic_id>/staff/", staff.staff_list, name="staff_list"),
     path("clinics/<int:clinic_id>/staff/add/", staff.staff_add, name="staff_add"),
     path(
@@ -33,6 +38,11 @@ urlpatterns = [
         "clinics/<int:clinic_id>/staff/<int:membership_id>/unlock/",
         staff.staff_unlock,
         name="staff_unlock",
+    ),
+    path(
+        "clinics/<int:clinic_id>/staff/<int:membership_id>/invite/",
+        staff.staff_invite,
+        name="staff_invite",
     ),
     path(
         "clinics/<int:clinic_id>/staff/<int:membership_id>/reassign/",

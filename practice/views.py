@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -41,15 +41,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         flags = flags.filter(patient__assigned_therapist=request.user)
         recent_assessments = recent_assessments.filter(therapist=request.user)
 
-    # Grouped on the index alone; the few therapists' names come in a second query.
-    counts = dict(patients.values_list("assigned_therapist").annotate(n=Count("id")).order_by())
-    therapists = get_user_model().objects.filter(pk__in=[pk for pk in counts if pk])
-    caseload = [
-        {"therapist": user, "patients": counts[user.pk]}
-        for user in therapists.order_by("first_name", "last_name")
-    ]
-    if None in counts:
-        caseload.append({"therapist": None, "patients": counts[None]})
+    # An admin sees patients per therapist; a therapist, her own patients by name (the
+    # per-therapist table of her caseload was a single row: herself).
+    caseload = _caseload(patients) if is_admin else []
+    mine = patients.none() if is_admin else patients.order_by("last_name", "first_name", "id")
     due_this_week = reviews.due_this_week(today)
     overdue = reviews.overdue(today)
     drafts = plans.filter(status=PlanStatus.DRAFT)
@@ -58,6 +53,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "today": today,
         "week_end": week_end,
         "caseload": caseload,
+        "my_patients": list(mine[:LIST_LIMIT]),
+        "my_patients_count": 0 if is_admin else mine.count(),
         "due_this_week": list(due_this_week.order_by("due_on", "id")[:LIST_LIMIT]),
         "due_this_week_count": due_this_week.count(),
         "overdue": list(overdue.order_by("due_on", "id")[:LIST_LIMIT]),
@@ -85,8 +82,23 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for key in ("due_this_week", "overdue", "drafts", "red_flags", "recent_assessments")
         for row in context[key]
     } | {plan.patient_id for plan in context["recent_plans"]}
+    named |= {patient.pk for patient in context["my_patients"]}
     if named:
         log_access(
             request, None, _("Opened the dashboard"), patient_ids=named, action=AuditAction.LIST
         )
     return render(request, "practice/dashboard.html", context)
+
+
+def _caseload(patients: QuerySet[Patient]) -> list[dict[str, Any]]:
+    """Current patients per assigned therapist (None last: no therapist assigned)."""
+    # Grouped on the index alone; the few therapists' names come in a second query.
+    counts = dict(patients.values_list("assigned_therapist").annotate(n=Count("id")).order_by())
+    therapists = get_user_model().objects.filter(pk__in=[pk for pk in counts if pk])
+    caseload: list[dict[str, Any]] = [
+        {"therapist": user, "patients": counts[user.pk]}
+        for user in therapists.order_by("first_name", "last_name")
+    ]
+    if None in counts:
+        caseload.append({"therapist": None, "patients": counts[None]})
+    return caseload

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, QuerySet
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from careplans.forms_batch import PICKS, BatchFilterForm, BatchSelectForm, list_
 from careplans.models import BatchPrint
 from careplans.services import batch as batches
 from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, log_access
-from clinic.models import AuditAction, Clinic, Patient
+from clinic.models import AuditAction, Clinic, Patient, PatientQuerySet
 
 # The selection page shows how many patients are selected and this many of their names.
 PREVIEW = 8
@@ -48,12 +48,21 @@ def _keep(request: AuthenticatedHttpRequest, clinic: Clinic, ids: list[int]) -> 
     request.session[_session_key(clinic)] = ids
 
 
-def _listed(clinic: Clinic, pick: str, q: str) -> QuerySet[Patient]:
-    if pick:
+def _picked(clinic: Clinic, pick: str) -> PatientQuerySet:
+    """The patients of a quick pick: by default those with a signed plan (only a signed
+    plan prints); "all" for every current patient."""
+    if pick == "all":
+        return Patient.objects.filter(clinic=clinic).active()
+    if pick == "overdue":
+        return selectors.patients_with_reviews(clinic, pick, timezone.localdate())
+    patients = Patient.objects.filter(clinic=clinic).active()
+    if pick == "week":
         patients = selectors.patients_with_reviews(clinic, pick, timezone.localdate())
-    else:
-        patients = Patient.objects.filter(clinic=clinic).active()
-    return patients.search(q)
+    return patients.filter(Exists(selectors.latest_signed_plans()))
+
+
+def _listed(clinic: Clinic, pick: str, q: str) -> PatientQuerySet:
+    return _picked(clinic, pick).search(q)
 
 
 def batch_print_new(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
@@ -109,12 +118,7 @@ def _go(pick: str, q: str, page: int) -> str:
 
 
 def _picks(clinic: Clinic, current: str) -> list[dict[str, Any]]:
-    today = timezone.localdate()
-    counts = {
-        "": Patient.objects.filter(clinic=clinic).active().count(),
-        "week": selectors.patients_with_reviews(clinic, "week", today).count(),
-        "overdue": selectors.patients_with_reviews(clinic, "overdue", today).count(),
-    }
+    counts = {value: _picked(clinic, value).count() for value, _label in PICKS}
     return [
         {
             "query": list_query(f"pick={value}"),

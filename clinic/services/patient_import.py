@@ -1,7 +1,9 @@
 """Front-desk operations of a clinic admin: the patient import, and the clinic's staff.
 
-The import is all or nothing: a preview lists every problem; the import re-checks the
-file inside its transaction and writes every row or none.
+The import is all or nothing by default: a preview lists every problem; the import
+re-checks the file inside its transaction and writes every row or none. On request the
+good rows are imported and the bad ones skipped, handed back as a CSV file that names
+each row's problem (each row is whole: one row is one patient, saved or not).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from clinic.patient_csv import (
     DateOrder,
     PatientRow,
     RowError,
+    bad_rows_csv,
     parse_patient_csv,
 )
 from clinic.patient_languages import printed_by
@@ -50,6 +53,7 @@ class ImportPreview:
     errors: list[RowError]  # every problem, in file order
     existing: list[ExistingRecord]  # record numbers the clinic already has
     therapist_ids: dict[str, int] = field(default_factory=dict)  # username -> user id
+    readable: bool = True  # every row was read: the bad ones can be written out
 
     @property
     def ready(self) -> bool:
@@ -58,6 +62,26 @@ class ImportPreview:
     @property
     def problem_lines(self) -> int:
         return len({e.line for e in self.errors} | {e.line for e in self.existing})
+
+    @property
+    def bad_rows_available(self) -> bool:
+        """The rows with problems can be downloaded on their own, with their problems."""
+        return self.readable and self.row_count > 0 and self.problem_lines > 0
+
+    @property
+    def can_skip_bad_rows(self) -> bool:
+        """Some rows are good and some bad: the good ones can be imported alone."""
+        return bool(self.rows) and self.bad_rows_available
+
+    def problems_by_line(self) -> dict[int, str]:
+        """Each bad line's problems, in words, for the problem column."""
+        found: dict[int, list[str]] = {}
+        for error in self.errors:
+            found.setdefault(error.line, []).append(error.message)
+        for record in self.existing:
+            message = _("record_number %(value)s is already a patient of this clinic.")
+            found.setdefault(record.line, []).append(message % {"value": record.record_number})
+        return {line: " ".join(messages) for line, messages in found.items()}
 
     def errors_by_column(self) -> list[tuple[str, int]]:
         """How many lines each column is wrong on, most first: one bad column in every row
@@ -94,7 +118,7 @@ def patient_import_preview(
         date_order=_DATE_ORDERS.get(clinic.import_date_order, "iso_only"),
     )
     if not parsed.keys:
-        return ImportPreview(parsed.row_count, [], parsed.errors, [])
+        return ImportPreview(parsed.row_count, [], parsed.errors, [], readable=parsed.readable)
 
     # One query for all: a clinic's record numbers fit in memory, and a list of 50,000
     # parameters would not fit in SQLite's IN (...).
@@ -141,18 +165,42 @@ def patient_import_preview(
         for row in parsed.rows
         if row.line not in bad_lines
     ]
-    return ImportPreview(parsed.row_count, rows, errors, existing, therapists)
+    return ImportPreview(parsed.row_count, rows, errors, existing, therapists, parsed.readable)
 
 
 def patient_import(*, clinic: Clinic, data: bytes) -> int:
     """Import every patient of the file, or none: ImportRefused carries the problems."""
+    return _import(clinic=clinic, data=data, good_rows=None)[0]
+
+
+def patient_import_good_rows(*, clinic: Clinic, data: bytes, good_rows: int) -> tuple[int, str]:
+    """Import the good rows of the file and skip the bad ones; returns how many were
+    imported and the bad rows as CSV (with their problems). Refused, importing nothing,
+    when the file's check no longer finds the ``good_rows`` the admin agreed to."""
+    return _import(clinic=clinic, data=data, good_rows=good_rows)
+
+
+def patient_import_bad_rows(*, clinic: Clinic, data: bytes) -> str:
+    """The file's rows with problems, as CSV with a column naming each one's problem."""
+    preview = patient_import_preview(clinic=clinic, data=data)
+    if not preview.bad_rows_available:
+        return ""
+    return bad_rows_csv(data, preview.problems_by_line())
+
+
+def _import(*, clinic: Clinic, data: bytes, good_rows: int | None) -> tuple[int, str]:
     try:
         with transaction.atomic():
             # Checked again inside the transaction: the clinic may have changed since the
             # preview (a colleague added a patient, a therapist left).
             preview = patient_import_preview(clinic=clinic, data=data)
-            if not preview.ready:
+            if good_rows is None:
+                accepted = preview.ready
+            else:
+                accepted = preview.can_skip_bad_rows and len(preview.rows) == good_rows
+            if not accepted:
                 raise ImportRefused(preview)
+            bad = "" if preview.ready else bad_rows_csv(data, preview.problems_by_line())
             patients = [
                 Patient(
                     clinic=clinic,
@@ -176,7 +224,7 @@ def patient_import(*, clinic: Clinic, data: bytes) -> int:
     except IntegrityError:
         # Two imports of overlapping files at once: the second finds the first's numbers.
         raise ImportRefused(patient_import_preview(clinic=clinic, data=data)) from None
-    return len(patients)
+    return len(patients), bad
 
 
 # --- The uploaded file, between the preview and the import ---------------------------------

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic.lockouts import lockout_clear
@@ -21,12 +24,17 @@ def staff_add_therapist(
     first_name: str,
     last_name: str,
     email: str,
-    password: str,
+    password: str | None,
 ) -> Membership:
+    """A therapist of the clinic; without a password, one that cannot sign in until they
+    choose their own through an invitation (staff_invite_send)."""
     user = get_user_model()(
         username=username, first_name=first_name, last_name=last_name, email=email
     )
-    user.set_password(password)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
     user.full_clean()
     user.save()
     membership = Membership(user=user, clinic=clinic, role=Role.THERAPIST)
@@ -77,3 +85,20 @@ def staff_reassign_patients(*, clinic: Clinic, from_user: User, to_user: User) -
     return Patient.objects.filter(clinic=clinic, assigned_therapist=from_user).update(
         assigned_therapist=to_user, updated_at=timezone.now()
     )
+
+
+def staff_invite_send(*, membership: Membership, invited_by: User, set_password_url: str) -> None:
+    """Email a staff member the link to choose their password, in the clinic's language.
+    Raises OSError (SMTP errors included) when the mail cannot be sent."""
+    user, clinic = membership.user, membership.clinic
+    context = {
+        "user": user,
+        "clinic": clinic,
+        "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+        "set_password_url": set_password_url,
+        "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86_400),
+    }
+    with translation.override(clinic.language):
+        subject = render_to_string("clinic/staff_invite_subject.txt", context)
+        body = render_to_string("clinic/staff_invite_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

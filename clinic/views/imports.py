@@ -20,7 +20,7 @@ from clinic import patient_csv
 from clinic.access import AuthenticatedHttpRequest, clinic_for_admin, clinics_for, log_access
 from clinic.downloads import content_disposition
 from clinic.forms import PatientFilterForm
-from clinic.forms_staff import PatientImportForm
+from clinic.forms_staff import PatientImportConfirmForm, PatientImportForm
 from clinic.models import AuditAction, Clinic, Patient, PatientQuerySet, Role
 from clinic.patient_filters import filtered_patients
 from clinic.services import patient_import as import_services
@@ -76,8 +76,8 @@ def patient_import_preview(
     except import_services.UploadGone:
         return _upload_gone(request, clinic.pk)
     preview = import_services.patient_import_preview(clinic=clinic, data=data)
-    if not preview.ready:
-        # It cannot be imported: a corrected file will be uploaded anyway.
+    if not preview.ready and not preview.bad_rows_available:
+        # Nothing can come of it: a corrected file will be uploaded anyway.
         import_services.import_upload_discard(token=token, clinic=clinic, user=request.user)
     context = {
         **_upload_context(clinic),
@@ -99,8 +99,16 @@ def patient_import_confirm(
         data = import_services.import_upload_read(token=token, clinic=clinic, user=request.user)
     except import_services.UploadGone:
         return _upload_gone(request, clinic.pk)
+    form = PatientImportConfirmForm(request.POST)
+    good_rows = form.cleaned_data["good_rows"] if form.is_valid() else None
+    bad = ""
     try:
-        count = import_services.patient_import(clinic=clinic, data=data)
+        if good_rows is None:
+            count = import_services.patient_import(clinic=clinic, data=data)
+        else:
+            count, bad = import_services.patient_import_good_rows(
+                clinic=clinic, data=data, good_rows=good_rows
+            )
     except import_services.ImportRefused:
         messages.error(
             request,
@@ -115,16 +123,56 @@ def patient_import_confirm(
         action=AuditAction.IMPORT,
         clinic=clinic,
     )
+    imported = ngettext(
+        "%(count)d patient was imported into %(clinic)s.",
+        "%(count)d patients were imported into %(clinic)s.",
+        count,
+    ) % {"count": count, "clinic": clinic.name}
+    if not bad:
+        messages.success(request, imported)
+        return redirect("patient_list")
+    # The skipped rows wait, as a file of their own, to be downloaded, fixed and uploaded.
+    skipped = import_services.import_upload_store(
+        clinic=clinic, user=request.user, data=bad.encode()
+    )
     messages.success(
         request,
-        ngettext(
-            "%(count)d patient was imported into %(clinic)s.",
-            "%(count)d patients were imported into %(clinic)s.",
-            count,
-        )
-        % {"count": count, "clinic": clinic.name},
+        imported
+        + " "
+        + _(
+            "The rows with problems were skipped: download them below, correct them and "
+            "upload the file again."
+        ),
     )
-    return redirect("patient_list")
+    return redirect("patient_import_preview", clinic_id=clinic.pk, token=skipped)
+
+
+@require_GET
+def patient_import_bad_rows(
+    request: AuthenticatedHttpRequest, clinic_id: int, token: str
+) -> HttpResponse:
+    """The uploaded file's rows with problems, as CSV with a column naming each problem."""
+    clinic = clinic_for_admin(request, clinic_id)
+    try:
+        data = import_services.import_upload_read(token=token, clinic=clinic, user=request.user)
+    except import_services.UploadGone:
+        return _upload_gone(request, clinic.pk)
+    text = import_services.patient_import_bad_rows(clinic=clinic, data=data)
+    if not text:
+        messages.error(request, _("This file has no rows with problems to download."))
+        return redirect("patient_import_preview", clinic_id=clinic.pk, token=token)
+    log_access(
+        request,
+        None,
+        _("Downloaded the rows with problems of a patient import file"),
+        action=AuditAction.IMPORT,
+        clinic=clinic,
+    )
+    response = HttpResponse(text.encode(), content_type="text/csv; charset=utf-8")
+    filename = f"patients-with-problems-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = content_disposition(filename, attachment=True)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _upload_gone(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from clinic.access import (
 from clinic.forms import ClinicSettingsForm, PatientFilterForm, PatientForm
 from clinic.models import AuditAction, Role
 from clinic.patient_filters import filtered_patients
+from clinic.services.patients import patient_next_record_number
 
 
 def patient_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -62,13 +64,32 @@ def patient_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not clinics:
         messages.error(request, _("You are not a member of any clinic yet."))
         return redirect("patient_list")
-    form = PatientForm(request.POST or None, clinics=clinics)
+    form = PatientForm(
+        request.POST or None,
+        clinics=clinics,
+        user=request.user,
+        # With one clinic the form can say which number a blank field gets.
+        next_record_numbers=(
+            {clinics[0].pk: patient_next_record_number(clinic=clinics[0])}
+            if len(clinics) == 1
+            else {}
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "clinic"}
-        patient = services.patient_create(clinic=form.cleaned_data["clinic"], **fields)
-        log_access(request, patient, _("Added a patient"), action=AuditAction.EDIT)
-        messages.success(request, _("%(name)s was added.") % {"name": patient.display_name})
-        return redirect("patient_detail", patient_id=patient.pk)
+        try:
+            patient = services.patient_create(clinic=form.cleaned_data["clinic"], **fields)
+        except ValidationError as error:
+            # A record number taken meanwhile (the form checked it a moment before).
+            form.add_error(None, error)
+        else:
+            log_access(request, patient, _("Added a patient"), action=AuditAction.EDIT)
+            messages.success(
+                request,
+                _("%(name)s was added with record number %(number)s.")
+                % {"name": patient.display_name, "number": patient.record_number},
+            )
+            return redirect("patient_detail", patient_id=patient.pk)
     return render(request, "clinic/patient_form.html", {"form": form, "patient": None})
 
 
@@ -139,9 +160,16 @@ def patient_restore(request: AuthenticatedHttpRequest, patient_id: int) -> HttpR
 
 def clinic_settings(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse:
     clinic = clinic_for_admin(request, clinic_id)
+    # Before the form: validating it puts the typed (maybe bad) pattern on the clinic.
+    next_number = patient_next_record_number(clinic=clinic)
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         services.clinic_update_settings(clinic=clinic, **form.cleaned_data)
         messages.success(request, _("Clinic settings saved."))
         return redirect("clinic_settings", clinic_id=clinic.pk)
-    return render(request, "clinic/clinic_settings.html", {"clinic": clinic, "form": form})
+    context = {
+        "clinic": clinic,
+        "form": form,
+        "next_record_number": next_number,
+    }
+    return render(request, "clinic/clinic_settings.html", context)

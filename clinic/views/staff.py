@@ -4,10 +4,14 @@ records stay), reassign their patients."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,21 +65,86 @@ def staff_add(request: AuthenticatedHttpRequest, clinic_id: int) -> HttpResponse
             first_name=form.cleaned_data["first_name"],
             last_name=form.cleaned_data["last_name"],
             email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
+            password=None if form.invites else form.cleaned_data["password1"],
         )
-        messages.success(
-            request,
-            _("%(name)s can now log in as %(username)s and see %(clinic)s's patients.")
-            % {
-                "name": _name(membership),
-                "username": membership.user.get_username(),
-                "clinic": clinic.name,
-            },
-        )
+        if form.invites:
+            _invite(request, membership)
+        else:
+            messages.success(
+                request,
+                _("%(name)s can now log in as %(username)s and see %(clinic)s's patients.")
+                % {
+                    "name": _name(membership),
+                    "username": membership.user.get_username(),
+                    "clinic": clinic.name,
+                },
+            )
         return redirect("staff_list", clinic_id=clinic.pk)
     return render(
         request, "clinic/staff_form.html", {"clinic": clinic, "form": form, "action": "add"}
     )
+
+
+def _invite(request: AuthenticatedHttpRequest, membership: Membership) -> None:
+    """Email the link that lets them choose a password (the password-reset link: it works
+    once, for PASSWORD_RESET_TIMEOUT), and say whether it went."""
+    user = membership.user
+    url = request.build_absolute_uri(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    values = {"name": _name(membership), "email": user.email, "clinic": membership.clinic.name}
+    try:
+        services.staff_invite_send(
+            membership=membership, invited_by=request.user, set_password_url=url
+        )
+    except OSError:
+        messages.error(
+            request,
+            _(
+                "%(name)s was added to %(clinic)s, but the invitation could not be sent to "
+                "%(email)s. Try again with “Send the invitation again” below."
+            )
+            % values,
+        )
+        return
+    log_access(
+        request,
+        None,
+        _("Invited %(username)s by email") % {"username": user.get_username()},
+        action=AuditAction.SECURITY,
+        clinic=membership.clinic,
+    )
+    messages.success(
+        request,
+        _(
+            "%(name)s was added to %(clinic)s and invited by email (%(email)s): the link "
+            "lets them choose a password and sign in."
+        )
+        % values,
+    )
+
+
+@require_POST
+def staff_invite(
+    request: AuthenticatedHttpRequest, clinic_id: int, membership_id: int
+) -> HttpResponse:
+    """Send the invitation again: to someone who has not chosen a password yet."""
+    clinic = clinic_for_admin(request, clinic_id)
+    # A link to set the account's password: an action on the account itself.
+    membership = staff_account_for_admin(request, clinic, membership_id)
+    if membership.user.has_usable_password() or not membership.user.email:
+        messages.error(
+            request, _("Only someone invited who has not chosen a password yet can be invited.")
+        )
+    else:
+        _invite(request, membership)
+    return redirect("staff_list", clinic_id=clinic.pk)
 
 
 @require_http_methods(["GET", "POST"])

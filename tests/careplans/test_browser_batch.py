@@ -21,7 +21,7 @@ def test_print_a_batch_and_download_it(page, clinic, clinic_admin, therapist, li
     PatientFactory(clinic=clinic, first_name="Nora", last_name="Blake")
 
     log_in(page, "adele")
-    page.goto(f"/batch/clinics/{clinic.pk}/new/")
+    page.goto(f"/batch/clinics/{clinic.pk}/new/?pick=all")
     expect(page.get_by_text("3 patients listed", exact=True)).to_be_visible()
     page.get_by_label("Blake, Nora").check()
     page.get_by_label("Santos, Maria").check()

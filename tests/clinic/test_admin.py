@@ -27,6 +27,7 @@ def test_a_clinic_created_in_the_admin_gets_the_library(client, db):
             "import_date_order": "iso_only",
             "language": "en",
             "english_spelling": "uk",
+            "record_number_pattern": "R{number:04}",
             "memberships-TOTAL_FORMS": 0,
             "memberships-INITIAL_FORMS": 0,
         },

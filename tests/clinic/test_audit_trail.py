@@ -190,7 +190,7 @@ def test_an_empty_export_writes_one_clinic_row(admin_client_, clinic):
 
 def test_the_batch_page_writes_a_row_per_patient_listed(admin_client_, clinic, patient):
     url = reverse("batch_print_new", args=[clinic.pk])
-    rows = new_rows(lambda: admin_client_.get(url, {"q": "santos"}))
+    rows = new_rows(lambda: admin_client_.get(url, {"pick": "all", "q": "santos"}))
     assert [(r.patient, r.action, r.query) for r in rows] == [(patient, AuditAction.LIST, "santos")]
 
 

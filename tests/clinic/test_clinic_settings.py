@@ -24,6 +24,7 @@ def data(clinic, **overrides) -> dict:
         "language": "en",
         "printed_languages": ["en"],
         "english_spelling": "uk",
+        "record_number_pattern": clinic.record_number_pattern,
     }
     values.update(overrides)
     return values

@@ -17,6 +17,7 @@ from clinic.csv_rows import (
     StrictRows,
     UnreadableLine,
     csv_safe,
+    csv_safe_phone,
     csv_unguard,
 )
 from clinic.patient_csv import PatientRow, parse_patient_csv, patients_to_csv
@@ -125,6 +126,36 @@ def test_numbers_stay_numbers_and_text_is_text(cell, safe):
 @given(st.text())
 def test_unguard_undoes_the_guard(text):
     assert csv_unguard(csv_safe(text)) == text
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["+44 20 7946 0000", "020 7946 0000", "+1 (555) 010-0199", "+351.21.000.0000", "-1", ""],
+)
+def test_a_phone_number_is_written_as_typed(phone):
+    assert csv_safe_phone(phone) == phone
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '=HYPERLINK("http://x","call")',
+        "+1+cmd|' /C calc'!A0",  # letters, | and ! : a DDE command, not a phone number
+        "+1+1",  # a "+" past the front: a sum a spreadsheet would compute
+        "-2+3",
+        "@SUM(A1)",
+        "+44\t20",
+        "+",  # no digit
+    ],
+)
+def test_anything_else_in_the_phone_column_stays_guarded(cell):
+    assert csv_safe_phone(cell) == "'" + cell
+    assert csv_unguard(csv_safe_phone(cell)) == cell
+
+
+@given(st.text())
+def test_an_exported_phone_reads_back_as_typed(text):
+    assert csv_unguard(csv_safe_phone(text)) == text
 
 
 # --- Both exports use the one guard -------------------------------------------------------

@@ -386,11 +386,21 @@ def test_the_preview_names_every_bad_row(admin_client_, clinic, upload_storage):
     preview = admin_client_.get(upload(admin_client_, clinic, data)["Location"])
     html = preview.content.decode()
 
-    assert "Nothing can be imported yet" in html
+    assert "1 row can be imported now; 2 cannot yet." in html
     assert "anatomy must be vulva, penis or unspecified, not &#x27;cat&#x27;." in html
     assert "R9 (line 4)" in html
-    assert "patient_import_confirm" not in html and "/confirm/" not in html
-    assert stored_uploads(upload_storage) == []  # unusable: deleted at once
+    # Importing it all is not offered; the good row alone is, on request.
+    assert "Import 1 patient<" not in html
+    assert "Import the 1 good row and skip the 2 with problems" in html
+    assert len(stored_uploads(upload_storage)) == 1  # kept for the good row or the bad ones
+
+
+def test_a_file_of_which_nothing_can_come_is_deleted_at_once(admin_client_, clinic, upload_storage):
+    data = csv_bytes(header="record_number,first_name\n")
+    html = admin_client_.get(upload(admin_client_, clinic, data)["Location"]).content.decode()
+    assert "Nothing can be imported yet" in html
+    assert "/confirm/" not in html and "problems.csv" not in html
+    assert stored_uploads(upload_storage) == []
 
 
 def test_the_script_gets_json(admin_client_, clinic):

@@ -16,6 +16,7 @@ NEW_THERAPIST = {
     "email": "nadia@example.org",
     "password1": "pelvic-floor-2026",
     "password2": "pelvic-floor-2026",
+    "access": "password",
 }
 
 

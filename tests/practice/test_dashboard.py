@@ -1,6 +1,9 @@
 import datetime
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,3 +78,44 @@ def test_its_query_count_is_fixed(
 def test_login_lands_on_it(client, therapist):
     response = client.post(reverse("login"), {"username": "tess", "password": "test-pass-123"})
     assert response["Location"] == URL
+
+
+# --- "Your patients": her patients by name, never herself --------------------------------
+
+
+def test_your_patients_lists_the_therapists_patients_not_herself(
+    therapist_client, therapist, colleague, clinic, other_clinic, outsider
+):
+    PatientFactory(clinic=clinic, assigned_therapist=therapist, first_name="Ana", last_name="Ruiz")
+    PatientFactory(clinic=clinic, assigned_therapist=therapist, first_name="Bo", last_name="Lund")
+    PatientFactory(clinic=clinic, assigned_therapist=colleague, last_name="Theirs")
+    PatientFactory(
+        clinic=clinic, assigned_therapist=therapist, last_name="Gone", archived_at=timezone.now()
+    )
+    PatientFactory(clinic=other_clinic, assigned_therapist=outsider, last_name="Elsewhere")
+
+    response = therapist_client.get(URL)
+    assert [p.last_name for p in response.context["my_patients"]] == ["Lund", "Ruiz"]
+    assert response.context["my_patients_count"] == 2
+    section = response.content.decode().split('id="h-caseload"')[1].split("</section>")[0]
+    assert "Tess Morgan" not in section
+    assert "Bo Lund" in section and "Ana Ruiz" in section
+    assert "Theirs" not in section and "Elsewhere" not in section
+
+
+def test_the_demo_therapist_does_not_see_herself(client, db):
+    # The bug as reported, on the demo clinic: Tess's dashboard listed "Tess Morgan".
+    call_command("loaddata", "fixtures/demo_clinic.json", verbosity=0)
+    call_command("load_demo_story", stdout=StringIO())
+    tess = get_user_model().objects.get(username="tess")
+    client.force_login(tess)
+    html = client.get(URL).content.decode()
+    section = html.split('id="h-caseload"')[1].split("</section>")[0]
+    assert tess.get_full_name() not in section
+    assert client.get(URL).context["my_patients"]  # her patients, by name
+
+
+def test_a_clinic_admin_still_sees_patients_per_therapist(admin_client_, therapist, clinic):
+    PatientFactory(clinic=clinic, assigned_therapist=therapist)
+    html = admin_client_.get(URL).content.decode()
+    assert "Patients per therapist" in html and "Tess Morgan" in html
