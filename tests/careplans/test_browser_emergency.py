@@ -24,17 +24,29 @@ def test_saddle_anaesthesia_from_intake_to_the_emergency_letter(page, patient, t
     page.get_by_role("button", name="New intake").click()
     page.wait_for_url("**/edit/")
 
+    def save_and_next(url_ending: str) -> None:
+        page.get_by_role("button", name="Save and next").click()
+        page.wait_for_url(f"**{url_ending}")
+
+    save_and_next("/edit/symptoms/")
     page.get_by_label("Leaks on effort").select_option("true")
     page.get_by_role("checkbox", name="cough").check()
     page.get_by_label("Urgency", exact=True).select_option("false")
     page.get_by_label("Voiding difficulty").select_option("true")
+    page.get_by_label("Any red flag").select_option("true")
+    page.get_by_role("checkbox", name="Saddle anaesthesia").check()
+    # The red flag is on screen at once, before any save.
+    expect(page.locator("#red-flag-live")).to_be_visible()
+    save_and_next("/questionnaires/")
+    save_and_next("/diary/")
+    save_and_next("/edit/examination/")
     page.get_by_label("Consent for internal examination recorded").select_option("true")
     page.get_by_label("Internal examination done").select_option("true")
     page.get_by_label("Resting tone").select_option("normal")
     page.get_by_label("Modified Oxford grade").fill("3")
     page.get_by_label("Relaxation after contraction").select_option("complete")
-    page.get_by_label("Any red flag").select_option("true")
-    page.get_by_role("checkbox", name="Saddle anaesthesia").check()
+    save_and_next("/edit/hormonal/")
+    save_and_next("/edit/review/")
     page.get_by_role("button", name="Complete assessment").click()
     page.wait_for_url("**/assessments/*/")
 
@@ -51,7 +63,8 @@ def test_saddle_anaesthesia_from_intake_to_the_emergency_letter(page, patient, t
         "emergency department"
     )
     first_item = page.locator(".plan-item").first
-    expect(first_item).to_contain_text("urgent_referral.red_flags")
+    expect(first_item.locator(".plan-item-title")).to_have_text("Go to an emergency department now")
+    expect(first_item.locator(".plan-item-details")).to_contain_text("urgent_referral.red_flags")
 
     # The letters due: the emergency department first.
     letter_link = page.get_by_role("link", name="Letter to Emergency department")

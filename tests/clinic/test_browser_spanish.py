@@ -3,15 +3,39 @@ intake and the plan, and still after signing out and in again in another browser
 choice is on their profile). The Spanish pages pass axe like the English ones."""
 
 import pytest
+from django.core.management import call_command
 
 from careplans.models import CarePlan
-from clinic.models import Patient, StaffProfile
+from clinic.models import Clinic, Patient, StaffProfile
 from tests.conftest import log_in
 from tests.factories import AssessmentFactory
-from tests.practice.test_browser_accessibility import check_pages
-from tests.practice.test_browser_accessibility import demo_clinic as demo_clinic  # a fixture
+from tests.practice.test_browser_accessibility import check_here
+from tests.practice.test_browser_layout import PHONE, layout_problems
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_clinic(db, media_root):
+    """The demo clinic as `make demo` loads it (without the extras of tests/browser_pages.py:
+    Tess signs in without an authenticator here)."""
+    call_command("loaddata", "fixtures/demo_clinic.json", verbosity=0)
+    call_command("load_library", verbosity=0)
+    call_command("load_demo_story", verbosity=0)
+    return Clinic.objects.get(name="Riverside Pelvic Health")
+
+
+def check_pages(page, urls: list[str]) -> list[str]:
+    """axe (and the skip link) at desk width and at 390 px, and the phone layout."""
+    found = []
+    for url in urls:
+        response = page.goto(url)
+        assert response is not None and response.status == 200, url
+        found += check_here(page, url)
+        page.set_viewport_size(PHONE)
+        found += layout_problems(page, url)
+        page.set_viewport_size({"width": 1280, "height": 900})
+    return found
 
 
 def choose_spanish(page) -> None:
@@ -37,17 +61,33 @@ def test_a_therapist_works_in_spanish_once_they_choose_it(browser, live_server, 
     assert page.get_by_role("heading", name="Actividad reciente").is_visible()
     assert page.get_by_role("link", name="Pacientes", exact=True).is_visible()
 
+    # The intake's first step: the step navigation names every step in Spanish.
     page.goto(f"/assessments/{assessment.pk}/edit/")
-    assert page.get_by_role("heading", name="Secciones").is_visible()
+    steps = page.get_by_role("navigation", name="Pasos de la valoración")
+    for title in ("Síntomas", "Cuestionarios", "Diario miccional", "Exploración"):
+        assert steps.get_by_role("link", name=title).is_visible()
+    assert steps.get_by_role("link", name="Estado hormonal").is_visible()
     assert page.get_by_role("heading", name="Visita", exact=True).is_visible()
     assert page.get_by_role("button", name="Guardar borrador").is_visible()
+    assert page.get_by_role("button", name="Guardar y continuar").is_visible()
+    # The last step, reached through the step navigation, completes the assessment.
+    steps.locator("a[data-step='review']").click()
+    page.wait_for_url(f"**/assessments/{assessment.pk}/edit/review/")
     assert page.get_by_role("button", name="Completar valoración").is_visible()
 
     page.goto(f"/plans/{plan.pk}/")
     assert page.get_by_role("heading", name=f"Plan de tratamiento, versión {plan.version}").count()
     assert page.get_by_role("link", name="Valoración", exact=True).is_visible()
 
-    found = check_pages(page, ["/", f"/assessments/{assessment.pk}/edit/", f"/plans/{plan.pk}/"])
+    found = check_pages(
+        page,
+        [
+            "/",
+            f"/assessments/{assessment.pk}/edit/",
+            f"/assessments/{assessment.pk}/edit/review/",
+            f"/plans/{plan.pk}/",
+        ],
+    )
     assert found == [], "\n".join(found)
     assert page.locator("html").get_attribute("lang") == "es"
 
