@@ -4,7 +4,10 @@ the HTML preview and the PDF (WeasyPrint)."""
 from __future__ import annotations
 
 import base64
+import itertools
+import logging
 import mimetypes
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -16,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships no types
+from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
 from assessments.charts import diary_day_svg
@@ -41,6 +45,7 @@ from careplans.models import (
     BASE_LANGUAGE,
     CarePlan,
     CarePlanItem,
+    Drawing,
     Intervention,
     LibraryWording,
     PlanStatus,
@@ -63,6 +68,8 @@ from clinic.patient_languages import (
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+LOGGER = logging.getLogger(__name__)
+
 DOCUMENTS = ("patient", "clinician", "referral")
 TEMPLATES = {
     "patient": "careplans/documents/patient_plan.html",
@@ -83,6 +90,9 @@ class PatientItem:
     text: str
     notes: list[str]
     why_it_waits: list[str]
+    # The item's line drawing: a static file's name, "" when it has none (or none drawn yet).
+    drawing: str = ""
+    drawing_alt: str = ""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.item, name)
@@ -236,6 +246,7 @@ def _patient_items(printable: Printable) -> list[PatientItem]:
         why = phrases.patient_notes(holds)
         if item.phase == 2 and not why:
             why = [_default_why(item)]
+        drawing = drawing_file(entry.drawing if entry else "")
         items.append(
             PatientItem(
                 item=item,
@@ -243,9 +254,23 @@ def _patient_items(printable: Printable) -> list[PatientItem]:
                 text=text,
                 notes=phrases.patient_notes(others),
                 why_it_waits=why,
+                drawing=drawing,
+                drawing_alt=str(Drawing(entry.drawing).label) if entry and drawing else "",
             )
         )
     return items
+
+
+DRAWINGS_DIR = "floorplan/drawings"
+
+
+def drawing_file(name: str) -> str:
+    """The static name of a library entry's drawing, or "" when it has none or its file is
+    missing: the plan then prints no picture."""
+    if name not in Drawing.values:
+        return ""
+    path = f"{DRAWINGS_DIR}/{name}.svg"
+    return path if finders.find(path) or staticfiles_storage.exists(path) else ""
 
 
 def _printed_title(
@@ -325,7 +350,6 @@ def _progress_context(plan: CarePlan) -> dict[str, Any]:
     }
 
 
-PAGE_ONE_ROWS = 7
 DAILY_CATEGORIES = ("relaxation", "coordination", "strengthening", "bladder_training", "lifestyle")
 
 
@@ -342,11 +366,8 @@ def patient_context(printable: Printable) -> dict[str, Any]:
     tier = plan.referral_urgency
     glance = [i for i in now if i.category in DAILY_CATEGORIES]
     referrals = of("medical_referral", "specialist_referral")
-    # Page 1 stands alone: with many rows (an urgent section counts as three) it is set
-    # in a smaller size rather than spill onto page 2.
-    rows = len(glance) + bool(referrals) + bool(later)
-    if tier:
-        rows += 2 + len(plan.red_flags)
+    goals = (getattr(printable.assessment, "goals", "") or "").strip()
+    # Page 1 stands alone: pdf_from_html measures it once laid out (fit_page_one).
     return {
         # Safety rule 1: red flags print this section first, at their tier, even if the
         # therapist removed the urgent-referral item (with a reason).
@@ -356,7 +377,8 @@ def patient_context(printable: Printable) -> dict[str, Any]:
         "cauda_equina": suspected_cauda_equina(plan.red_flags),
         # Page 1: what to do each day, with the dose; referrals get one line of their own.
         "glance": glance,
-        "page_one_size": "" if rows <= PAGE_ONE_ROWS else "dense" if rows <= 12 else "denser",
+        # The patient's goals in their own words (the plan's assessment), on page 1.
+        "goals": goals,
         "relaxation": of("relaxation"),
         "exercises": of("strengthening", "coordination"),
         "bladder": bladder,
@@ -582,11 +604,110 @@ class StaticFetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped 
             return URLFetcherResponse(url, body=file.read(), headers={"Content-Type": kind})
 
 
+# Tagged PDF (PDF/UA-1) for screen readers; title and language come from the HTML.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
+
+
 def pdf_from_html(html: str) -> bytes:
-    """Tagged PDF (PDF/UA-1) for screen readers; title and language come from the HTML."""
-    document = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFetcher())
-    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    """The PDF of a document's HTML, laid out once; a patient plan whose page 1 turns out
+    not to hold its daily items, warning signs and contact is laid out again, denser
+    (fit_page_one). Every layout of page 1 is in the HTML (print.css classes), so this
+    needs nothing but the HTML; the preview on screen shows the layout as designed."""
+    lay_out = Typesetter()
+    document = lay_out(html)
+    if PAGE_ONE_TAG in html and not page_one_stands_alone(document):
+        document = fit_page_one(html, lay_out)
+    pdf: bytes = document.write_pdf(**PDF_OPTIONS)
     return pdf
+
+
+class Typesetter:
+    """Lays HTML out in pages (a weasyprint.Document); the layouts of one document share
+    its fonts and pictures, loaded once."""
+
+    def __init__(self) -> None:
+        self.fonts = FontConfiguration()
+        self.pictures: dict[str, Any] = {}
+
+    def __call__(self, html: str) -> Any:
+        page = HTML(string=html, base_url=PRINT_BASE_URL, url_fetcher=StaticFetcher())
+        return page.render(font_config=self.fonts, cache=self.pictures, **PDF_OPTIONS)
+
+
+# Page 1 of the patient plan stands alone (clinical reference, section 8): it carries the
+# urgent instruction, each daily item, the warning signs and the clinic's contact (the last
+# line of the warning signs). How much room they take depends on the words, the language and
+# the paper, so it is measured, never estimated: the plan is laid out as designed, and when
+# page 1 does not hold them it is laid out again with the next of these layouts, each a set
+# of print.css classes on page 1, each denser than the one before, until one does.
+PAGE_ONE_FITS: tuple[str, ...] = (
+    "",  # as designed
+    "dense",  # smaller pictures and type, tighter boxes
+    "dense rows-to-details",  # "other help" and "later" only on the detail pages
+    "dense rows-to-details goals-to-details",  # the goals open the detail pages instead
+    "dense rows-to-details goals-to-details compact",  # smaller type, small pictures
+    "dense rows-to-details goals-to-details compact denser",  # no pictures
+    "dense rows-to-details goals-to-details compact denser densest",  # three columns
+    # The last resort: the urgent instruction, then the warning signs and the contact, then
+    # the daily items, which start on page 1 and may run onto page 2. Of the two promises,
+    # the warning signs and the contact on page 1 is the one that keeps a patient safe: the
+    # daily items are also in full on the detail pages, a missed warning sign is not.
+    "dense rows-to-details goals-to-details compact denser densest signs-first",
+)
+# What a layout moves from page 1 to the detail pages, by its class (the markup that shows it).
+TO_DETAILS = {"rows-to-details": 'class="to-details"', "goals-to-details": "goals-first"}
+# The opening tag of page 1 (_fridge_sheet.html); a layout adds its classes to it.
+PAGE_ONE_TAG = '<div class="page-one" id="page-one">'
+# Where page 1 ends in the HTML: a layout is tried on page 1 alone, a quicker layout.
+PAGE_ONE_END = "<!-- end of page one -->"
+BLANK_PICTURE = _svg_data_uri('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
+
+
+def fit_page_one(html: str, lay_out: Typesetter) -> Any:
+    """The plan laid out with the first of PAGE_ONE_FITS (after the designed one) whose
+    page 1 stands alone, or with the last resort."""
+    page_one = html.split(PAGE_ONE_END)[0]
+    # Page 1 alone, with the targets of its page numbers ("p. 3") on a page after it.
+    targets = dict.fromkeys(re.findall(r'href="#([\w-]+)"', page_one))
+    anchors = "".join(f'<p id="{target}"></p>' for target in targets)
+    page_one += f'<div style="break-before: page">{anchors}</div>'
+    # Its pictures blank: print.css sets their width and height, drawing them takes time.
+    page_one = re.sub(r'src="[^"]*\.svg"', f'src="{BLANK_PICTURE}"', page_one)
+    for before, classes in itertools.pairwise(PAGE_ONE_FITS):
+        last_resort = classes == PAGE_ONE_FITS[-1]
+        moved = TO_DETAILS.get(classes.removeprefix(before).strip())
+        if moved and moved not in page_one:
+            continue  # a plan with nothing to move: the same layout as the one before
+        tagged = PAGE_ONE_TAG.replace('class="page-one"', f'class="page-one {classes}"')
+        if not last_resort:
+            trial = lay_out(page_one.replace(PAGE_ONE_TAG, tagged, 1))
+            if not page_one_stands_alone(trial):
+                continue
+        document = lay_out(html.replace(PAGE_ONE_TAG, tagged, 1))
+        if page_one_stands_alone(document, signs_first=last_resort):
+            return document
+    # Not seen with every red flag and every library item at once; printed all the same.
+    LOGGER.error("The warning signs of a patient plan do not fit on its page 1.")
+    return document
+
+
+def page_one_stands_alone(document: Any, *, signs_first: bool = False) -> bool:
+    """Whether page 1 holds, whole, the urgent instruction, each daily item and the warning
+    signs with the contact. WeasyPrint lists on each page the ids of the elements laid out
+    on it (Page.anchors): an element is whole on page 1 when its id is there and on no
+    other page. With the signs first (the last resort), the daily items need only start
+    on page 1."""
+    pages = [set(page.anchors) for page in document.pages]
+    first, later = pages[0], set().union(*pages[1:])
+    everywhere = first | later
+    daily = {name for name in everywhere if name.startswith("daily-")}
+    whole = {"warning-signs"} | ({"see-a-doctor"} & everywhere)
+    if signs_first:
+        start = {"at-a-glance-after"} & everywhere
+    else:
+        whole |= {name for name in daily if not name.endswith("-after")}
+        start = set()
+    return whole <= first - later and start <= first
 
 
 def render_pdf(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> bytes:

@@ -152,14 +152,15 @@ def test_patient_plan_sections_in_order(vulva_plan):
             "Warning signs: when to get help",
             "Good to know",
             "Breathing and relaxation",
-            "Your week: tick a box each time you practise",
-            "Your bladder",
-            "Week by week",
             "Everyday habits",
             "Other help: your doctor and specialists",
             "Later, at your review",
             "Your next review",
             "Contact us",
+            # The practice page, last: the tick chart, then bladder training with its table.
+            "Your week: tick a box each time you practise",
+            "Your bladder",
+            "Week by week",
         ],
     )
     # No red flags: no urgent section.

@@ -24,13 +24,27 @@ from clinic.models import Patient
 STORY = Path(settings.BASE_DIR) / "fixtures" / "demo"
 
 
+# Synthetic, as all demo data: Maria's main concern and goals, as she might say them.
+MARIA_IN_HER_WORDS = (
+    "I leak when I cough or laugh, and I rush to the toilet all day.",
+    "Play with my grandchildren and laugh without worrying about leaks.\n"
+    "Walk to the market without planning every toilet stop.",
+)
+
+
 class Command(BaseCommand):
     help = "Add the demo clinic's synthetic visits and plans (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         tess = get_user_model().objects.get(username="tess")
         with transaction.atomic():
-            maria = self._visit("R0001", "intake-maria.json", tess, note="Small steps, every day.")
+            maria = self._visit(
+                "R0001",
+                "intake-maria.json",
+                tess,
+                note="Small steps, every day.",
+                in_her_words=MARIA_IN_HER_WORDS,
+            )
             robert = self._visit("R0010", "intake-robert.json", tess)
         if maria is None and robert is None:
             self.stdout.write("The demo story is already there.")
@@ -40,7 +54,12 @@ class Command(BaseCommand):
         self.stdout.write("Demo story added: a signed plan, a draft plan and a red flag.")
 
     def _visit(
-        self, record: str, intake_file: str, therapist: User, note: str = ""
+        self,
+        record: str,
+        intake_file: str,
+        therapist: User,
+        note: str = "",
+        in_her_words: tuple[str, str] = ("", ""),
     ) -> CarePlan | None:
         patient = Patient.objects.get(clinic_id=1, record_number=record)
         if patient.assessments.exists():
@@ -52,6 +71,9 @@ class Command(BaseCommand):
             therapist=therapist,
             events=intake_diary(intake, folder=folder),
         )
+        # The intake file format has no main concern or goals (they are typed in the clinic).
+        assessment.chief_complaint, assessment.goals = in_her_words
+        assessment.save(update_fields=["chief_complaint", "goals"])
         assessment = visit_complete(assessment=assessment, user=therapist)
         plan = services.careplan_build(assessment=assessment, user=therapist)
         if note:
