@@ -200,7 +200,7 @@ def patient_line(dosing: Mapping[str, int]) -> str:
         target = dosing.get("target_interval_min") or DEFAULT_TARGET_INTERVAL_MIN
         return gettext(
             "Wait at least %(start)s minutes between toilet visits by day, building up to "
-            "%(target)s"
+            "%(target)s minutes"
         ) % {"start": d["start_interval_min"], "target": localize(target)}
     if "max_drinks_per_day" in dosing:
         return ngettext(

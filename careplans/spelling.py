@@ -55,8 +55,10 @@ US_WORDING: dict[str, str] = {
     "Week by week: wait at least this long between toilet visits by day": (
         "Week by week: wait at least this long between bathroom trips by day"
     ),
-    "Wait at least %(start)s minutes between toilet visits by day, building up to %(target)s": (
-        "Wait at least %(start)s minutes between bathroom trips by day, building up to %(target)s"
+    "Wait at least %(start)s minutes between toilet visits by day, building up to "
+    "%(target)s minutes": (
+        "Wait at least %(start)s minutes between bathroom trips by day, building up to "
+        "%(target)s minutes"
     ),
     "Because of your cancer history or treatment, ask your cancer team (not only your GP) "
     "whether vaginal estrogen is right for you. Meanwhile, a non-hormonal vaginal "

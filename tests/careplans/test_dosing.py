@@ -108,11 +108,11 @@ def test_other_doses_have_no_grid(values):
         ({"minutes": 10, "times_per_day": 2}, "10 minutes, 2 times a day"),
         (
             {"start_interval_min": 60},
-            "Wait at least 60 minutes between toilet visits by day, building up to 180",
+            "Wait at least 60 minutes between toilet visits by day, building up to 180 minutes",
         ),
         (
             {"start_interval_min": 60, "target_interval_min": 150},
-            "Wait at least 60 minutes between toilet visits by day, building up to 150",
+            "Wait at least 60 minutes between toilet visits by day, building up to 150 minutes",
         ),
         ({"max_drinks_per_day": 0}, "No more than 0 drinks with caffeine a day"),
         ({"max_drinks_per_day": 1}, "No more than 1 drink with caffeine a day"),
