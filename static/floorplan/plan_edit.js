@@ -71,12 +71,16 @@
     return Array.prototype.some.call(root.querySelectorAll("input, textarea, select"), changed);
   }
 
-  // A new list keeps the items with unsaved edits as they are on the page.
-  function keepUnsaved(list, except) {
+  // A new list keeps the items with unsaved edits as they are on the page. The item that
+  // sent the request (only a move answers with the whole list) takes its new version, with
+  // what was typed in it and not saved yet carried over: a move saves nothing.
+  function keepUnsaved(list, sender) {
     var items = list.querySelectorAll("[data-plan-item]");
     for (var i = 0; i < items.length; i++) {
       var old = document.getElementById(items[i].id);
-      if (old && old.id !== except && unsaved(old)) items[i].replaceWith(old);
+      if (!old) continue;
+      if (old.id === sender) carryTyped(old, items[i]);
+      else if (unsaved(old)) items[i].replaceWith(old);
     }
   }
 
@@ -146,56 +150,121 @@
     return scope.querySelector("[data-status-slot]");
   }
 
-  async function send(form, submitter) {
-    var item = form.closest("[data-plan-item]");
-    var anchor = form.closest("[id]");
-    var anchorId = anchor ? anchor.id : null;
+  // The page's requests go one at a time, in the order they were made: a request starts
+  // only once the answer to the one before it is in place. So every answer is put in place
+  // in the order the server handled the requests, and an older answer (a whole list) never
+  // covers a newer one (a saved item). A request waiting its turn keeps its part busy and
+  // its button disabled, in whatever version of the part is on the page.
+  var queue = Promise.resolve();
+  var waiting = [];
+  var leaving = false;
+
+  // The button of a request in the part now on the page (a new version of the part has a
+  // new button).
+  function buttonOf(job) {
+    if (job.submitter && document.body.contains(job.submitter)) return job.submitter;
+    var part = job.busyId && document.getElementById(job.busyId);
+    if (!part || !job.focusName) return null;
+    return part.querySelector('[data-focus="' + job.focusName + '"]');
+  }
+
+  function markBusy(job, on) {
+    var part = job.busyId && document.getElementById(job.busyId);
+    if (part) {
+      if (on) part.setAttribute("aria-busy", "true");
+      else part.removeAttribute("aria-busy");
+    }
+    var button = buttonOf(job);
+    if (button) button.disabled = on;
+  }
+
+  // A request done: its part and button are given back, but for the requests still waiting
+  // (the same part may be among them, and their parts may have come back new).
+  function settle(job) {
+    markBusy(job, false);
+    waiting.forEach(function (other) {
+      markBusy(other, true);
+    });
+  }
+
+  // Not sent, or not taken: the part is given back as it is, with what was typed, and
+  // focus goes back to the button (disabled, it had lost focus), unless it went elsewhere.
+  function failed(job, message) {
+    say(message, true);
+    settle(job);
+    var button = buttonOf(job);
+    var focused = document.activeElement;
+    if (button && (!focused || focused === document.body)) button.focus({ preventScroll: true });
+  }
+
+  async function send(job) {
+    var anchor = job.anchorId && document.getElementById(job.anchorId);
     var anchorTop = anchor ? anchor.getBoundingClientRect().top : 0;
-    var focusName = submitter ? submitter.getAttribute("data-focus") : null;
-    var busy = item || anchor;
-    var opened = openDetails(busy);
-    if (busy) busy.setAttribute("aria-busy", "true");
-    if (submitter) submitter.disabled = true;
+    var opened = openDetails(job.busyId && document.getElementById(job.busyId));
     var response;
+    var html;
     try {
-      response = await fetch(form.action, {
+      response = await fetch(job.action, {
         method: "POST",
-        body: new FormData(form),
+        body: job.body,
         headers: { "X-Requested-With": "fetch" },
         credentials: "same-origin",
       });
+      if (!response.redirected) html = await response.text();
     } catch (error) {
-      say(text("offline"), true);
-      if (submitter) submitter.disabled = false;
-      if (busy) busy.removeAttribute("aria-busy");
+      failed(job, text("offline"));
       return;
     }
     if (response.redirected) {
       // Signed out (or sent elsewhere): follow, as the plain form would have.
+      leaving = true;
       window.location.assign(response.url);
       return;
     }
     var type = response.headers.get("Content-Type") || "";
     if (type.indexOf("text/html") !== 0 || response.status !== 200) {
-      say(text("failed").replace("%s", response.status), true);
-      if (submitter) submitter.disabled = false;
-      if (busy) busy.removeAttribute("aria-busy");
+      failed(job, text("failed").replace("%s", response.status));
       return;
     }
-    var status = swap(await response.text(), item ? item.id : null, anchorId);
+    var status = swap(html, job.itemId, job.anchorId);
     var problem = status && status.hasAttribute("data-problem");
     if (status && status.hasAttribute("data-reload")) {
+      leaving = true;
       say(status.textContent, true);
       window.setTimeout(function () {
         window.location.reload();
       }, 1500);
       return;
     }
-    var slot = focusAfter(item ? item.id : null, focusName, anchorId, anchorTop, opened);
+    var slot = focusAfter(job.itemId, job.focusName, job.anchorId, anchorTop, opened);
     if (status) say(status.textContent, problem, slot);
     // A part that was not replaced keeps its button: give it back.
-    if (submitter && document.body.contains(submitter)) submitter.disabled = false;
-    if (busy && document.body.contains(busy)) busy.removeAttribute("aria-busy");
+    settle(job);
+  }
+
+  function enqueue(form, submitter) {
+    var item = form.closest("[data-plan-item]");
+    var anchor = form.closest("[id]");
+    var busy = item || anchor;
+    var job = {
+      action: form.action,
+      // What the form held when its button was pressed, however late its turn comes.
+      body: new FormData(form),
+      itemId: item ? item.id : null,
+      anchorId: anchor ? anchor.id : null,
+      busyId: busy ? busy.id : null,
+      submitter: submitter,
+      focusName: submitter ? submitter.getAttribute("data-focus") : null,
+    };
+    waiting.push(job);
+    markBusy(job, true);
+    queue = queue.then(function () {
+      waiting.splice(waiting.indexOf(job), 1);
+      if (leaving) return;
+      return send(job).catch(function () {
+        failed(job, text("offline"));
+      });
+    });
   }
 
   document.addEventListener("submit", function (event) {
@@ -203,6 +272,6 @@
     if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-inplace")) return;
     if (!window.fetch || !window.FormData) return;
     event.preventDefault();
-    send(form, event.submitter || form.querySelector("[type=submit]"));
+    enqueue(form, event.submitter || form.querySelector("[type=submit]"));
   });
 })();

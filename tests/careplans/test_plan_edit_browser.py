@@ -184,3 +184,95 @@ def test_an_added_item_from_a_drafted_translation_is_named_before_signing(page, 
     assert "Reduzca la cafeína" in notice.inner_text()
     assert page.evaluate("window.__marker") == 1
     assert page.console_errors == []
+
+
+def test_a_late_answer_to_a_move_does_not_bring_back_an_older_dose(page, plan):
+    """The page sends its edits one at a time: a save made while a move is unanswered waits
+    for the move's answer (the whole list), so the list never covers the saved dose."""
+    pfmt = plan.items.get(code=PFMT)
+    breathing = plan.items.get(code=BREATHING)
+    assert pfmt.dosing["contractions"] == 8
+    log_in(page, "tess")
+    page.goto(f"/plans/{plan.pk}/")
+    page.evaluate("window.__marker = 1")
+
+    # The server moves the item at once; its answer reaches the page only when let go.
+    held = []
+    page.route("**/move/", lambda route: held.append((route, route.fetch())))
+    page.locator(f"#item-{breathing.pk}").get_by_role("button", name="Move up").click()
+    while not held:
+        page.wait_for_timeout(50)
+
+    item = page.locator(f"#item-{pfmt.pk}")
+    item.locator("[name$='-dosing_contractions']").fill("11")
+    item.get_by_role("button", name="Save").click()
+    page.wait_for_timeout(1000)  # time enough for a save sent at once to come back
+    # The save waits its turn: its item shows it is busy, its Save cannot be pressed twice.
+    assert item.get_attribute("aria-busy") == "true"
+    assert item.get_by_role("button", name="Save").is_disabled()
+
+    route, response = held[0]
+    route.fulfill(response=response)
+    page.locator(f"#item-{breathing.pk}").locator(
+        "[data-status-slot]", has_text="Moved up"
+    ).wait_for()
+    page.wait_for_function("() => !document.querySelector('[aria-busy]')")
+    assert item.locator("[name$='-dosing_contractions']").input_value() == "11"
+    assert "11 squeezes" in item.locator("[data-dose]").inner_text()
+    assert item.locator("[data-status-slot]").inner_text().startswith("Saved:")
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["contractions"] == 11
+
+    # A later save of the item's phase alone keeps the new dose.
+    assert pfmt.phase == 2  # it waits for a reason: starting it now needs one
+    item.get_by_label("Phase").select_option(value="1")
+    item.get_by_label("Why start it now?").fill("Penetration is comfortable now")
+    item.get_by_role("button", name="Save").click()
+    page.wait_for_function(
+        f"() => document.querySelector('#item-{pfmt.pk} [data-status-slot]').textContent"
+        ".startsWith('Saved:') && !document.querySelector('[aria-busy]')"
+    )
+    pfmt.refresh_from_db()
+    assert pfmt.phase == 1
+    assert pfmt.dosing["contractions"] == 11
+    assert page.evaluate("window.__marker") == 1
+    assert page.console_errors == []
+
+
+def test_moving_an_item_keeps_what_was_typed_in_it(page, plan):
+    pfmt = plan.items.get(code=PFMT)
+    assert pfmt.dosing["hold_s"] == 4
+    log_in(page, "tess")
+    page.goto(f"/plans/{plan.pk}/")
+    item = page.locator(f"#item-{pfmt.pk}")
+    item.get_by_label("Hold (seconds)").fill("6")
+    item.get_by_role("button", name="Move up").click()
+    item.locator("[data-status-slot]", has_text="Moved up").wait_for()
+    assert item.get_by_label("Hold (seconds)").input_value() == "6"
+    # Still not saved, and saved with the next Save.
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["hold_s"] == 4
+    item.get_by_role("button", name="Save").click()
+    item.get_by_text("Hold 6 seconds").wait_for()
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["hold_s"] == 6
+    assert page.console_errors == []
+
+
+def test_a_save_that_cannot_be_sent_keeps_the_typed_dose_and_the_focus(page, plan):
+    pfmt = plan.items.get(code=PFMT)
+    log_in(page, "tess")
+    page.goto(f"/plans/{plan.pk}/")
+    page.route(f"**/items/{pfmt.pk}/update/", lambda route: route.abort())
+    item = page.locator(f"#item-{pfmt.pk}")
+    item.get_by_label("Hold (seconds)").fill("6")
+    save = item.get_by_role("button", name="Save")
+    save.click()
+    page.locator("#plan-live", has_text="the connection failed").wait_for()
+    assert page.evaluate("document.activeElement.dataset.focus") == "save"
+    assert save.evaluate("button => button === document.activeElement")
+    assert save.is_enabled()
+    assert item.get_attribute("aria-busy") is None
+    assert item.get_by_label("Hold (seconds)").input_value() == "6"
+    pfmt.refresh_from_db()
+    assert pfmt.dosing["hold_s"] == 4
