@@ -131,9 +131,9 @@ def _save_during_signing(assessment: Any, user: Any) -> float:
         def sign() -> None:
             render = documents.pdf_from_html
 
-            def pdf_from_html(html: str) -> bytes:
+            def pdf_from_html(html: str, **options: bool) -> bytes:
                 rendering.set()
-                return render(html)
+                return render(html, **options)
 
             documents.pdf_from_html = pdf_from_html
             services.careplan_sign(plan=CarePlan.objects.get(pk=plan_id), user=user)

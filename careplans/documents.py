@@ -608,15 +608,29 @@ class StaticFetcher(URLFetcher):  # type: ignore[misc]  # URLFetcher is untyped 
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1"}
 
 
-def pdf_from_html(html: str) -> bytes:
+class PageOneDoesNotFit(Exception):
+    """A patient plan to be signed whose page 1 cannot hold its warning signs and contact."""
+
+
+def pdf_from_html(html: str, *, signing: bool = False) -> bytes:
     """The PDF of a document's HTML, laid out once; a patient plan whose page 1 turns out
     not to hold its daily items, warning signs and contact is laid out again, denser
     (fit_page_one). Every layout of page 1 is in the HTML (print.css classes), so this
-    needs nothing but the HTML; the preview on screen shows the layout as designed."""
+    needs nothing but the HTML; the preview on screen shows the layout as designed.
+
+    When ``signing`` a patient plan, a page 1 that holds no layout at all raises
+    PageOneDoesNotFit: a draft may print anyway, a signed plan is what the patient keeps."""
+    if signing and PAGE_ONE_TAG not in html:
+        raise PageOneDoesNotFit("a patient plan without its page 1 (_fridge_sheet.html)")
     lay_out = Typesetter()
     document = lay_out(html)
     if PAGE_ONE_TAG in html and not page_one_stands_alone(document):
         document = fit_page_one(html, lay_out)
+        if document is None:
+            LOGGER.error("The warning signs of a patient plan do not fit on its page 1.")
+            if signing:
+                raise PageOneDoesNotFit("the warning signs do not fit on page 1")
+            document = lay_out(html.replace(PAGE_ONE_TAG, tagged_page_one(PAGE_ONE_FITS[-1]), 1))
     pdf: bytes = document.write_pdf(**PDF_OPTIONS)
     return pdf
 
@@ -663,9 +677,14 @@ PAGE_ONE_END = "<!-- end of page one -->"
 BLANK_PICTURE = _svg_data_uri('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 3"/>')
 
 
+def tagged_page_one(classes: str) -> str:
+    return PAGE_ONE_TAG.replace('class="page-one"', f'class="page-one {classes}"')
+
+
 def fit_page_one(html: str, lay_out: Typesetter) -> Any:
     """The plan laid out with the first of PAGE_ONE_FITS (after the designed one) whose
-    page 1 stands alone, or with the last resort."""
+    page 1 stands alone, else None (not seen with every red flag and every library item
+    at once)."""
     page_one = html.split(PAGE_ONE_END)[0]
     # Page 1 alone, with the targets of its page numbers ("p. 3") on a page after it.
     targets = dict.fromkeys(re.findall(r'href="#([\w-]+)"', page_one))
@@ -678,7 +697,7 @@ def fit_page_one(html: str, lay_out: Typesetter) -> Any:
         moved = TO_DETAILS.get(classes.removeprefix(before).strip())
         if moved and moved not in page_one:
             continue  # a plan with nothing to move: the same layout as the one before
-        tagged = PAGE_ONE_TAG.replace('class="page-one"', f'class="page-one {classes}"')
+        tagged = tagged_page_one(classes)
         if not last_resort:
             trial = lay_out(page_one.replace(PAGE_ONE_TAG, tagged, 1))
             if not page_one_stands_alone(trial):
@@ -686,9 +705,7 @@ def fit_page_one(html: str, lay_out: Typesetter) -> Any:
         document = lay_out(html.replace(PAGE_ONE_TAG, tagged, 1))
         if page_one_stands_alone(document, signs_first=last_resort):
             return document
-    # Not seen with every red flag and every library item at once; printed all the same.
-    LOGGER.error("The warning signs of a patient plan do not fit on its page 1.")
-    return document
+    return None
 
 
 def page_one_stands_alone(document: Any, *, signs_first: bool = False) -> bool:
@@ -710,8 +727,11 @@ def page_one_stands_alone(document: Any, *, signs_first: bool = False) -> bool:
     return whole <= first - later and start <= first
 
 
-def render_pdf(plan: CarePlan | Printable, kind: str, *, recipient: str = GP) -> bytes:
-    return pdf_from_html(render_html(plan, kind, recipient=recipient))
+def render_pdf(
+    plan: CarePlan | Printable, kind: str, *, recipient: str = GP, signing: bool = False
+) -> bytes:
+    html = render_html(plan, kind, recipient=recipient)
+    return pdf_from_html(html, signing=True) if signing else pdf_from_html(html)
 
 
 def pdf_from_standalone_plan(

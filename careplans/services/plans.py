@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from assessments.models import Assessment, Status
 from assessments.selectors import assessment_to_intake, diary_events
 from careplans import rules
-from careplans.documents import Printable, render_pdf
+from careplans.documents import PageOneDoesNotFit, Printable, render_pdf
 from careplans.models import (
     BASE_LANGUAGE,
     CarePlan,
@@ -281,7 +281,17 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
         snapshot.signed_at = timezone.now()
         snapshot.signing_reason = reason if warnings else ""
         snapshot.signing_warnings = warnings
-        pdf = render_pdf(printable, "patient")
+        try:
+            pdf = render_pdf(printable, "patient", signing=True)
+        except PageOneDoesNotFit as unfit:
+            # Clinical reference, section 8: page 1 carries the warning signs and contact.
+            raise ValidationError(
+                _(
+                    "Page 1 of the printed plan cannot hold the warning signs and the "
+                    "clinic's contact with this many daily items: move some to phase 2 "
+                    "(at review), then sign."
+                )
+            ) from unfit
         try:
             return _store_signature(snapshot, fingerprint=fingerprint, pdf=pdf)
         except _Changed:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from careplans import documents
+from careplans.models import PlanStatus
 from careplans.rules import PFMT
 from careplans.services import plans as plan_services
 from careplans.services.library import library_install
@@ -65,3 +68,21 @@ def test_the_plan_page_words_the_classification_and_the_library_choices(
     options = html.split('name="intervention"', 1)[1].split("</select>", 1)[0]
     assert "<option" in options
     assert "strengthening." not in options and "lifestyle." not in options
+
+
+def test_a_plan_whose_page_one_cannot_hold_the_warning_signs_is_not_signed(
+    plan, therapist, monkeypatch
+) -> None:
+    # As if no layout of page 1 held the warning signs and the contact: a draft still
+    # prints (marked as a draft), but the plan the patient keeps is not signed.
+    monkeypatch.setattr(documents, "page_one_stands_alone", lambda *args, **kwargs: False)
+    assert documents.render_pdf(plan, "patient").startswith(b"%PDF")
+    with pytest.raises(ValidationError, match="cannot hold the warning signs"):
+        plan_services.careplan_sign(plan=plan, user=therapist, reason="Checked with the patient.")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT and not plan.pdf
+
+
+def test_a_patient_plan_without_its_page_one_is_never_signed() -> None:
+    with pytest.raises(documents.PageOneDoesNotFit):
+        documents.pdf_from_html("<html><body><p>No page one</p></body></html>", signing=True)

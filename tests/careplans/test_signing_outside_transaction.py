@@ -26,9 +26,9 @@ def renders(monkeypatch):
     calls: list[bool] = []
     during: list = []
 
-    def pdf_from_html(html: str) -> bytes:
+    def pdf_from_html(html: str, **options: bool) -> bytes:
         calls.append(connection.in_atomic_block)
-        pdf = REAL_PDF_FROM_HTML(html)
+        pdf = REAL_PDF_FROM_HTML(html, **options)
         if during:
             during.pop(0)()
         return pdf
