@@ -51,8 +51,9 @@ def test_walking_the_steps_at_desk_width(page, patient, therapist):
     expect(cough).to_be_checked()
     page.get_by_label("Any red flag").select_option("false")
     # The last field is not hidden under the save bar once scrolled to the end.
-    page.mouse.wheel(0, 10_000)
-    page.wait_for_timeout(200)
+    page.evaluate(
+        "window.scrollTo({top: document.documentElement.scrollHeight, behavior: 'instant'})"
+    )
     last = page.locator("#section-red_flags").bounding_box()
     assert last and last["y"] + last["height"] <= bar.bounding_box()["y"]
     page.get_by_role("button", name="Save and next").click()

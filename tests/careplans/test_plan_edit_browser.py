@@ -21,8 +21,10 @@ def test_saving_a_dose_low_on_the_page_keeps_the_page_and_its_place(page, plan):
     page.goto(f"/plans/{plan.pk}/")
     item = page.locator(f"#item-{pfmt.pk}")
     item.get_by_label("Hold (seconds)").scroll_into_view_if_needed()
-    page.mouse.wheel(0, 150)  # the item sits low on the screen, the page well scrolled
-    page.wait_for_function("window.scrollY > 400")
+    # The item sits low on the screen, the page well scrolled. An instant scroll: a wheel
+    # (smooth under Bootstrap) may still be moving when the position is read.
+    page.evaluate("window.scrollTo({top: window.scrollY + 150, behavior: 'instant'})")
+    assert scroll_y(page) > 400
     page.evaluate("window.__marker = 1")
     before = scroll_y(page)
 

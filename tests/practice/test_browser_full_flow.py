@@ -193,8 +193,10 @@ def test_intake_to_signed_plan_and_its_documents(page, new_patient):
     assert old_hold == 6  # the hold starts at the endurance found: 6 s
     new_hold = old_hold + 2
     hold.scroll_into_view_if_needed()
-    page.mouse.wheel(0, 200)  # the item low on the screen, the page well scrolled
-    page.wait_for_function("window.scrollY > 300")
+    # The item low on the screen, the page well scrolled; an instant scroll (a wheel is
+    # smooth under Bootstrap and may still be moving when the position is read).
+    page.evaluate("window.scrollTo({top: window.scrollY + 200, behavior: 'instant'})")
+    assert scroll_y() > 300
     before = scroll_y()
     you.fill(hold, str(new_hold))
     you.click(item.get_by_role("button", name="Save"))
