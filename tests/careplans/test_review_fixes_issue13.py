@@ -4,11 +4,15 @@ screen's language, and odd numbers typed in the library preview are refused, not
 from __future__ import annotations
 
 import json
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
+from pypdf import PdfReader
 
 from careplans import documents
 from careplans.models import PlanStatus
@@ -86,3 +90,13 @@ def test_a_plan_whose_page_one_cannot_hold_the_warning_signs_is_not_signed(
 def test_a_patient_plan_without_its_page_one_is_never_signed() -> None:
     with pytest.raises(documents.PageOneDoesNotFit):
         documents.pdf_from_html("<html><body><p>No page one</p></body></html>", signing=True)
+
+
+def test_a_plan_without_a_name_opens_with_the_date_alone(tmp_path) -> None:
+    # build_plan prints from a file with no patient's name or pronouns: no stray "·".
+    pdf = tmp_path / "plan.pdf"
+    intake = Path(__file__).parent / "data" / "emergency-saddle.json"
+    call_command("build_plan", str(intake), "--pdf", str(pdf), stdout=StringIO(), stderr=StringIO())
+    page_one = PdfReader(pdf).pages[0].extract_text()
+    heading_line = page_one.split("Your pelvic floor plan", 1)[1].strip().splitlines()[0]
+    assert not heading_line.startswith("·")
