@@ -1,1 +1,0 @@
-"""The simulated clinic of bench_load: its setup script, locustfile and form reader."""
