@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 SYSTEM_LIBS := libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
                libharfbuzz-subset0:libharfbuzz-subset.so.0 libfontconfig1:libfontconfig.so.1
 
-.PHONY: install run demo test bench worker lint migrations-check check-system clean docs messages
+.PHONY: install run serve demo test bench worker lint migrations-check check-system clean docs messages
 
 # Translation catalogues: the .po files are committed, the compiled .mo files are built here.
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
@@ -65,6 +65,34 @@ run: demo
 	DEBUG=1 $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# The demo clinic the production way: DEBUG off, hashed and compressed static files served by
+# WhiteNoise, gunicorn with 2 x cores + 1 workers (WEB_CONCURRENCY overrides), and the tasks
+# worker beside it; Ctrl+C (or SIGTERM to this shell) stops both. SECURE_HTTPS=0 only because
+# this is plain HTTP on loopback: a real server keeps the default (on) behind a TLS proxy
+# (docs/deploy.md). /healthz and /readyz answer load balancers.
+SERVE_ENV := MANIFEST_STATIC=1 SECURE_HTTPS=0
+
+serve: demo
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo ""
+	@echo "FloorPlan demo clinic (synthetic data, production server) on http://$(HOST)/"
+	@echo "  therapist:     tess  / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  colleague:     colin / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  clinic admin:  adele / floorplan-demo   (Riverside Pelvic Health)"
+	@echo "  other clinic:  omar  / floorplan-demo   (Harbour Physiotherapy)"
+	@echo "  health:        http://$(HOST)/healthz   http://$(HOST)/readyz"
+	@echo ""
+	$(BIN)/python manage.py prune --schedule -v0
+	@# Both in the background and the shell waiting: a trapped signal then acts at once
+	@# (a shell runs traps only after its foreground command ends).
+	@# The worker at -v0: the heartbeat task (clinic/health.py) would log a line every 20 s;
+	@# task results and failures are kept in the database (the Django admin shows them).
+	trap 'kill $$web $$worker 2>/dev/null; wait $$web $$worker' EXIT INT TERM; \
+	$(SERVE_ENV) $(BIN)/python manage.py db_worker --no-reload -v0 & worker=$$!; \
+	$(SERVE_ENV) $(BIN)/gunicorn clinic.wsgi:application --bind $(HOST) \
+	  --workers $${WEB_CONCURRENCY:-$$((2 * $$(nproc) + 1))} --timeout 120 --graceful-timeout 20 --no-control-socket & web=$$!; \
+	wait $$web
 
 # Runs background jobs (batch printing) queued in the database; Ctrl+C stops it.
 worker: install

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its time covers every other middleware (clinic.request_log).
+    "clinic.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +104,15 @@ MIDDLEWARE = [
     # Last: it turns a refused sign-in into the lockout page (clinic.views.account).
     "axes.middleware.AxesMiddleware",
 ]
+
+# Optional Prometheus metrics (django-prometheus) at /metrics, for this machine or the
+# addresses listed (clinic.health.metrics_allowed). Each gunicorn worker counts on its own.
+PROMETHEUS_METRICS = envbool("PROMETHEUS_METRICS")
+METRICS_ALLOWED_ADDRESSES = envlist("METRICS_ALLOWED_ADDRESSES")
+if PROMETHEUS_METRICS:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -242,6 +253,25 @@ STORAGES = {
         )
     },
 }
+# Stored PDFs, batch outputs and uploads on S3-compatible storage (django-storages), for
+# several web servers and workers on different machines. The backend is named by its path,
+# so boto3 is needed only where the bucket is set.
+if os.environ.get("FLOORPLAN_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["FLOORPLAN_S3_BUCKET"],
+            "endpoint_url": os.environ.get("FLOORPLAN_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("FLOORPLAN_S3_REGION") or None,
+            "access_key": os.environ.get("FLOORPLAN_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("FLOORPLAN_S3_SECRET_ACCESS_KEY") or None,
+            # Patient documents: private objects, reached only through signed addresses,
+            # and a name never reused for another file.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = VAR_DIR / "media"
 # Django's storage applies these to stored PDFs, batch outputs and uploads, whatever the umask.
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -270,6 +300,9 @@ SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
+# A load balancer probes the servers themselves, and Prometheus scrapes them, over plain
+# HTTP (clinic.health; /metrics answers only this machine or listed addresses).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 # Set only when a reverse proxy in front sets X-Forwarded-Proto and X-Forwarded-For itself:
 # otherwise a client could claim any scheme or address.
 BEHIND_PROXY = envbool("BEHIND_PROXY")
@@ -294,6 +327,19 @@ TASKS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"message": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # stderr, one JSON object a line (clinic.request_log).
+        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
+    "loggers": {
+        "floorplan.requests": {
+            "handlers": ["requests"],
+            # REQUEST_LOG=0 turns the lines off.
+            "level": "INFO" if envbool("REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -294,6 +294,8 @@ PAGES: dict[str, Route] = {
 
 SKIPPED: dict[str, str] = {
     "logout": "POST only: signs the user out",
+    "healthz": "for load balancers: plain text, no page",
+    "readyz": "for load balancers: JSON, no page",
     "language_choose": "POST only: the language menu's form",
     "idle_session": "JSON for idle.js, not a page",
     "library_preview": "POST only: JSON for library.js (a new entry's live preview)",
