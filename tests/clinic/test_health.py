@@ -16,7 +16,9 @@ from clinic import health
 
 
 def run_worker() -> None:
-    """The backend's own worker command, in-process: every task due, then exit."""
+    """The backend's own worker command, in-process: every task due, then exit. It closes
+    the database connection after each task, so the tests calling it run outside a test
+    transaction (transaction=True), as the real worker does."""
     signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
     saved = {s: signal.getsignal(s) for s in signals}
     try:
@@ -39,7 +41,7 @@ def test_healthz_answers_without_a_sign_in_or_the_database(client):
     assert response.content == b"ok"
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_readyz_is_ready_once_a_worker_ran_the_heartbeat(client):
     first = client.get("/readyz")
     # A fresh database: no worker seen yet, but the probe queued the heartbeat.
@@ -65,7 +67,7 @@ def test_readyz_is_ready_once_a_worker_ran_the_heartbeat(client):
     assert waiting.get().run_after > timezone.now() + timedelta(seconds=10)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_readyz_is_not_ready_when_the_last_heartbeat_is_old(client):
     health.schedule_heartbeat()
     run_worker()
@@ -84,7 +86,7 @@ def test_a_worker_busy_with_a_long_task_counts_as_seen(client):
     assert client.get("/readyz").status_code == 200
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_old_heartbeats_are_deleted_by_the_next(client):
     health.schedule_heartbeat()
     run_worker()
