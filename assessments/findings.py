@@ -145,3 +145,22 @@ def intake_to_findings(intake: dict[str, object]) -> dict[str, object]:
         content = intake.get(section) or {}
         values[name] = content.get(key) if isinstance(content, dict) else None
     return values
+
+
+# Consent and whether an internal examination was done are process, not findings: a
+# letter never lists them among the findings (clinical reference, section 9).
+PROCESS_FIELDS = frozenset({"consent_recorded", "internal_exam"})
+# A zero here is a finding (no contraction, no hold), not an absence.
+MEASURED_FIELDS = frozenset({"oxford_grade", "endurance_s", "repetitions", "fast_contractions"})
+NORMAL_VALUES = {"tone": "normal", "relaxation": "complete"}
+
+
+def finding_state(name: str, value: object) -> str:
+    """The state of a recorded finding: positive, negative (absent or normal) or process."""
+    if name in PROCESS_FIELDS:
+        return "process"
+    if value is False or value == [] or NORMAL_VALUES.get(name) == value:
+        return "negative"
+    if value == 0 and not isinstance(value, bool) and name not in MEASURED_FIELDS:
+        return "negative"
+    return "positive"

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from assessments import classification, diary
-from assessments.findings import SECTIONS, column
+from assessments.findings import SECTIONS, column, finding_state
 from assessments.forms import SECTION_TITLES
 from assessments.models import RED_FLAG_LABELS, TRIGGER_LABELS, Assessment
 from assessments.questionnaires import score_all
@@ -25,25 +25,6 @@ def _display(assessment: Assessment, name: str) -> str:
         return _("no")
     display = getattr(assessment, f"get_{name}_display", None)
     return str(display()) if display else str(value)
-
-
-# Consent and whether an internal examination was done are process, not findings: a
-# letter never lists them among the findings (clinical reference, section 9).
-PROCESS_FIELDS = frozenset({"consent_recorded", "internal_exam"})
-# A zero here is a finding (no contraction, no hold), not an absence.
-MEASURED_FIELDS = frozenset({"oxford_grade", "endurance_s", "repetitions", "fast_contractions"})
-NORMAL_VALUES = {"tone": "normal", "relaxation": "complete"}
-
-
-def finding_state(name: str, value: Any) -> str:
-    """The state of a recorded finding: positive, negative (absent or normal) or process."""
-    if name in PROCESS_FIELDS:
-        return "process"
-    if value is False or value == [] or NORMAL_VALUES.get(name) == value:
-        return "negative"
-    if value == 0 and not isinstance(value, bool) and name not in MEASURED_FIELDS:
-        return "negative"
-    return "positive"
 
 
 def recorded_findings(assessment: Assessment) -> list[dict[str, Any]]:

@@ -222,6 +222,27 @@ def _log_patients(
         return max(int(cursor.rowcount), 0)
 
 
+def log_command_access(
+    *, user: User | None, patient: Patient, what: str, action: str, command: str
+) -> None:
+    """A read of a patient's record from the command line (no request): the user named
+    on the command line, else "manage.py", and the command as the page."""
+    role = ""
+    if user is not None:
+        membership = Membership.objects.active().filter(user=user, clinic=patient.clinic_id)
+        role = next(iter(membership.values_list("role", flat=True)), "")
+    AccessLog.objects.create(
+        user=user,
+        username=(user.get_username() if user is not None else "manage.py")[:150],
+        patient=patient,
+        clinic_id=patient.clinic_id,
+        action=action,
+        what=what[:200],
+        path=command[:500],
+        role=role,
+    )
+
+
 def log_sign_in(
     request: HttpRequest,
     *,

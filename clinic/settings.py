@@ -232,6 +232,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates spelled out ("1 December 2026"), never numeric day/month (reference §10).
 FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
+# FloorPlan's canonical URL in FHIR exports: its code systems, questionnaires and the
+# clinics' record-number systems live under it. Set it to the address the clinic (or its
+# host) publishes; keep it once bundles have been sent, or their codes change meaning.
+FLOORPLAN_FHIR_BASE = os.environ.get("FLOORPLAN_FHIR_BASE", "https://floorplan.example/fhir")
 USE_I18N = True
 USE_TZ = True
 
