@@ -228,6 +228,7 @@ class PlanFacts:
     language: str
     pdf: bytes | None = None  # the signed patient plan, as stored
     pdf_sha256: str = ""
+    superseded_by_version: int | None = None  # a later signed version replaced this one
 
 
 @dataclass(frozen=True)
@@ -620,7 +621,7 @@ class _Builder:
                     "value": f"{plan.pk}",
                 }
             ],
-            "status": "active" if plan.signed else "draft",
+            "status": _care_plan_status(plan),
             "intent": "plan",
             "title": _("Pelvic floor care plan, version %(version)s") % {"version": plan.version},
             "subject": subject,
@@ -628,19 +629,25 @@ class _Builder:
             "author": {**author, "display": plan.author_name},
             "activity": [self.activity(item) for item in plan.items],
         }
+        notes = []
+        if plan.superseded_by_version is not None:
+            notes.append(
+                _("Replaced by version %(version)s of this plan.")
+                % {"version": plan.superseded_by_version}
+            )
         supporting = list(dict.fromkeys(r["reference"] for r in self.finding_refs.values()))
         if supporting:
             resource["supportingInfo"] = [{"reference": r} for r in supporting]
         if plan.referral_urgency == "emergency":
             # Safety rule 4: at the emergency tier the exercises wait for a doctor.
-            resource["note"] = [
-                {
-                    "text": _(
-                        "Emergency: the patient was told to go to an emergency department "
-                        "now; the exercises wait until a doctor has seen them."
-                    )
-                }
-            ]
+            notes.append(
+                _(
+                    "Emergency: the patient was told to go to an emergency department "
+                    "now; the exercises wait until a doctor has seen them."
+                )
+            )
+        if notes:
+            resource["note"] = [{"text": note} for note in notes]
         return self.add(resource, "CarePlan", plan.pk), author
 
     def service_request(
@@ -662,7 +669,7 @@ class _Builder:
         self.add(
             {
                 "resourceType": "ServiceRequest",
-                "status": "active" if plan.signed else "draft",
+                "status": _care_plan_status(plan),  # the same three values here
                 "intent": "order",
                 "priority": PRIORITY_OF_TIER[tier],
                 "code": self.code("referral-tier", tier, destination),
@@ -698,7 +705,7 @@ class _Builder:
                 "identifier": [
                     {"system": f"{self.facts.base}/sid/sha256", "value": plan.pdf_sha256}
                 ],
-                "status": "current",
+                "status": "superseded" if plan.superseded_by_version else "current",
                 "docStatus": "final",
                 "type": {"text": _("Care plan for the patient (signed)")},
                 "subject": subject,
@@ -724,6 +731,13 @@ class _Builder:
             "DocumentReference",
             plan.pk,
         )
+
+
+def _care_plan_status(plan: PlanFacts) -> str:
+    """A signed plan is in force until a later signed version replaces it."""
+    if not plan.signed:
+        return "draft"
+    return "revoked" if plan.superseded_by_version is not None else "active"
 
 
 def build_bundle(facts: ExportFacts) -> dict[str, Any]:

@@ -54,6 +54,14 @@ def _who(plan: CarePlan) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _replaced_by(plan: CarePlan) -> int | None:
+    """The version of the signed plan that replaced this one, if any."""
+    later = getattr(plan, "superseded_by", None)
+    while later is not None and not later.is_signed:
+        later = getattr(later, "superseded_by", None)
+    return later.version if later is not None else None
+
+
 def _plan_facts(plan: CarePlan) -> fhir.PlanFacts:
     items = plan.items.filter(removed=False).order_by("position")
     pdf = None
@@ -94,6 +102,7 @@ def _plan_facts(plan: CarePlan) -> fhir.PlanFacts:
         language=document_language(plan),
         pdf=pdf,
         pdf_sha256=plan.pdf_sha256,
+        superseded_by_version=_replaced_by(plan),
     )
 
 

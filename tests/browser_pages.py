@@ -315,6 +315,8 @@ SKIPPED: dict[str, str] = {
     "assessment_new": "POST only: starts an intake or a review",
     "assessment_referral": "POST only: records a referral on the assessment page",
     "assessment_export": "JSON download",
+    "patient_fhir_export": "FHIR JSON download",
+    "plan_fhir_export": "FHIR JSON download",
     "assessment_diary_upload": "POST only: the diary page's upload form",
     "assessment_diary_entry_delete": "POST only: the diary page's delete buttons",
     "assessment_diary_chart": "SVG image shown on the diary page",
