@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from assessments import questionnaires as q
 from assessments.diary import DiaryEvent
 from assessments.findings import SECTIONS, finding_state
+from assessments.red_flags import flag_tiers, suspected_cauda_equina
 from careplans.rules.phrases import finding_name, red_flag_name
 from clinic.i18n import gettext as _
 
@@ -66,7 +67,7 @@ QUESTIONNAIRES_WITH_WORDING = ("pfdi20", "pfiq7", "iqq3")
 # Units of the diary metrics (diary-v1 Output), as UCUM (unit shown, code).
 _METRIC_UNITS: dict[str, tuple[str, str]] = {
     "daytime_frequency": ("/d", "/d"),
-    "nocturia": ("/night", "/d"),
+    "nocturia": ("/night", "/{night}"),
     "voided_volume_24h_ml": ("mL", "mL"),
     "nocturnal_urine_volume_ml": ("mL", "mL"),
     "npi": ("ratio", "1"),
@@ -131,6 +132,26 @@ _ITEM_FINDINGS: dict[str, tuple[str, ...]] = {
         "symptoms.voiding_difficulty",
         "symptoms.incomplete_emptying",
     ),
+    "strengthening.pfmt": ("history.prostatectomy", "history.prostatectomy_weeks_ago"),
+    "education.prostatectomy_recovery": (
+        "history.prostatectomy",
+        "history.prostatectomy_weeks_ago",
+    ),
+    "specialist_referral.post_prostatectomy": (
+        "history.prostatectomy",
+        "history.prostatectomy_weeks_ago",
+        "symptoms.stress_leak_triggers",
+    ),
+    "specialist_referral.prolapse": ("symptoms.prolapse_bulge",),
+    "specialist_referral.manual_therapy": ("exam.tone", "exam.tenderness"),
+    "specialist_referral.complex_bodies": (
+        "history.hypermobility",
+        "history.scoliosis",
+        "history.chronic_pain",
+    ),
+    "relaxation.stress_care": ("history.high_stress", "history.poor_sleep"),
+    "medical_referral.medication_check": ("history.diuretics",),
+    "coordination.biofeedback": ("exam.bearing_down", "exam.oxford_grade"),
     "lifestyle.caffeine": ("lifestyle.caffeine_drinks_per_day", "symptoms.urgency"),
     "lifestyle.fluids": (
         "lifestyle.fluid_intake_ml",
@@ -154,6 +175,7 @@ _ITEM_FINDINGS: dict[str, tuple[str, ...]] = {
         "hormonal.status",
         "hormonal.vaginal_atrophy",
         "symptoms.urgency",
+        "red_flags.recurrent_uti",
     ),
     "medical_referral.gp_review": (
         "history.diabetes",
@@ -184,6 +206,27 @@ _ITEM_FINDINGS: dict[str, tuple[str, ...]] = {
     "education.sexual_health": ("symptoms.painful_penetration", "symptoms.painful_orgasm"),
     "education.return_to_impact": ("hormonal.status", "hormonal.weeks_postpartum"),
 }
+
+
+# A held item (phase 2) also rests on what holds it (clinical reference, section 3 rule 2):
+# pain findings, tight-floor signs, a contraction not yet a lift.
+_HOLD_FINDINGS: tuple[str, ...] = (
+    "exam.tone",
+    "exam.relaxation",
+    "exam.tenderness",
+    "exam.bearing_down",
+    "exam.oxford_grade",
+    "symptoms.pelvic_pain",
+    "symptoms.painful_penetration",
+    "symptoms.painful_orgasm",
+    "symptoms.constant_tension",
+    "symptoms.constipation",
+    "symptoms.straining_to_defecate",
+    "symptoms.voiding_difficulty",
+    "symptoms.incomplete_emptying",
+)
+# The diary-v1 metrics need 3 complete days (NICE; clinical reference, section 9).
+COMPLETE_DAYS_NEEDED = 3
 
 
 class BundleInvalid(ValueError):
@@ -244,7 +287,9 @@ class AssessmentFacts:
 @dataclass(frozen=True)
 class ExportFacts:
     base: str  # FloorPlan's canonical URL, e.g. "https://floorplan.example/fhir"
-    time_zone: str  # the clinic's: diary times are its wall clock
+    time_zone: (
+        str  # the server's TIME_ZONE, the clinics' local time: diary times are its wall clock
+    )
     exported_at: datetime
     patient: PatientFacts
     assessment: AssessmentFacts | None = None
@@ -285,11 +330,25 @@ def _wall_clock(moment: datetime, zone: ZoneInfo) -> str:
     return moment.replace(tzinfo=zone).isoformat(timespec="seconds")
 
 
+def _emergency_wait() -> str:
+    return _("The exercises wait until a doctor has seen the patient.")
+
+
 @dataclass
 class _Builder:
     facts: ExportFacts
     entries: list[dict[str, Any]] = field(default_factory=list)
     finding_refs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def emergency(self) -> bool:
+        return self.facts.plan is not None and self.facts.plan.referral_urgency == "emergency"
+
+    @property
+    def age(self) -> int | None:
+        person = self.facts.assessment.intake.get("patient") if self.facts.assessment else None
+        age = person.get("age") if isinstance(person, Mapping) else None
+        return age if isinstance(age, int) else None
 
     # --- ids and references -------------------------------------------------------------
 
@@ -300,7 +359,9 @@ class _Builder:
 
     def add(self, resource: dict[str, Any], kind: str, key: object = "") -> dict[str, str]:
         ident = self.uuid(kind, key)
-        self.entries.append({"fullUrl": f"urn:uuid:{ident}", "resource": {**resource, "id": ident}})
+        # FHIR JSON has no empty lists and no nulls: an element with nothing is left out.
+        kept = {name: value for name, value in resource.items() if value not in (None, [])}
+        self.entries.append({"fullUrl": f"urn:uuid:{ident}", "resource": {**kept, "id": ident}})
         return {"reference": f"urn:uuid:{ident}"}
 
     def code(self, system: str, code: str, display: str = "") -> dict[str, Any]:
@@ -461,8 +522,7 @@ class _Builder:
                         "valueInteger": event.urgency,
                     }
                 ]
-            if event.note:
-                values["note"] = [{"text": event.note}]
+            # The patient's own notes stay in the clinic (a letter carries none either).
             self.observation(
                 subject,
                 "diary-event",
@@ -475,6 +535,21 @@ class _Builder:
         if assessment.metrics is None:
             return
         when = assessment.assessed_on.isoformat()
+        complete = assessment.metrics.get("complete_days")
+        provisional = not isinstance(complete, int) or complete < COMPLETE_DAYS_NEEDED
+        metric_note = (
+            [
+                {
+                    "text": _(
+                        "Provisional: from %(days)s complete days; at least %(needed)s are "
+                        "needed (NICE)."
+                    )
+                    % {"days": complete or 0, "needed": COMPLETE_DAYS_NEEDED}
+                }
+            ]
+            if provisional
+            else None
+        )
         for key, value in assessment.metrics.items():
             if value is None:
                 continue  # not computable from this diary: nothing to say
@@ -493,8 +568,11 @@ class _Builder:
                 self.code("diary-metric", key),
                 category="survey",
                 effective=when,
+                note=metric_note,
                 **values,
             )
+            if provisional:
+                self.entries[-1]["resource"]["status"] = "preliminary"
             if value is not False:
                 self.finding_refs[path] = ref
 
@@ -552,6 +630,7 @@ class _Builder:
             paths = [
                 *_CATEGORY_FINDINGS.get(item.category, ()),
                 *_ITEM_FINDINGS.get(item.code, ()),
+                *(_HOLD_FINDINGS if item.phase != 1 else ()),
             ]
         paths += ["conclusion.incontinence_type", "conclusion.tone_profile"]
         chosen = dict.fromkeys(p for p in paths if p in self.finding_refs)
@@ -578,6 +657,10 @@ class _Builder:
             detail["reasonReference"] = reasons
         if item.phase != 1:
             detail["statusReason"] = {"text": item.hold_reason or _("at review")}
+        elif self.emergency and item.category != "urgent_referral":
+            # Safety rule 4: at the emergency tier everything else waits for a doctor; the
+            # phases are kept (as in careplan-v1), the wait is said on each activity.
+            detail["statusReason"] = {"text": _emergency_wait()}
         if item.dosing:
             detail["extension"].append(
                 {
@@ -641,10 +724,9 @@ class _Builder:
         if plan.referral_urgency == "emergency":
             # Safety rule 4: at the emergency tier the exercises wait for a doctor.
             notes.append(
-                _(
-                    "Emergency: the patient was told to go to an emergency department "
-                    "now; the exercises wait until a doctor has seen them."
-                )
+                _("Emergency: the patient was told to go to an emergency department now.")
+                + " "
+                + _emergency_wait()
             )
         if notes:
             resource["note"] = [{"text": note} for note in notes]
@@ -678,8 +760,13 @@ class _Builder:
                 "authoredOn": moment.isoformat(timespec="seconds"),
                 "requester": author,
                 "reasonCode": [
-                    self.code("red-flag", flag, red_flag_name(flag)) for flag in plan.red_flags
+                    {
+                        **self.code("red-flag", t.flag, red_flag_name(t.flag)),
+                        "text": _flag_words(t.flag, t.tier, t.cancer_pathway),
+                    }
+                    for t in flag_tiers(plan.red_flags, self.age)
                 ],
+                "note": [{"text": line} for line in _referral_asks(plan.red_flags, self.age)],
                 "reasonReference": [
                     self.finding_refs[f"red_flags.{flag}"]
                     for flag in plan.red_flags
@@ -733,6 +820,33 @@ class _Builder:
         )
 
 
+def _flag_words(flag: str, tier: str, cancer_pathway: bool) -> str:
+    words = {
+        "emergency": _("emergency"),
+        "urgent": _("urgent"),
+        "soon": _("within two weeks"),
+    }[tier]
+    text = f"{red_flag_name(flag)} ({words})"
+    if cancer_pathway:
+        text += " - " + _("suspected-cancer criterion (NICE NG12)")
+    return text
+
+
+def _referral_asks(flags: Sequence[str], age: int | None) -> list[str]:
+    """What the referral asks for, as the letter says it (clinical reference, section 9)."""
+    tiers = flag_tiers(flags, age)
+    asks = []
+    if suspected_cauda_equina(flags):
+        asks.append(_("Suspected cauda equina syndrome: immediate emergency assessment."))
+    if any(t.cancer_pathway for t in tiers):
+        asks.append(_("Please refer on a suspected-cancer pathway (NICE NG12, 2-week wait)."))
+    if any(t.tier == "urgent" and not t.cancer_pathway for t in tiers):
+        asks.append(_("Please arrange an urgent specialist opinion."))
+    if age is not None:
+        asks.append(_("Patient aged %(age)s.") % {"age": age})
+    return asks
+
+
 def _care_plan_status(plan: PlanFacts) -> str:
     """A signed plan is in force until a later signed version replaces it."""
     if not plan.signed:
@@ -770,7 +884,8 @@ def validate_bundle(bundle: Mapping[str, Any]) -> None:
     """Raise BundleInvalid unless fhir.resources reads the bundle as valid R4."""
     try:
         Bundle.model_validate(bundle)
-    except ValidationError as error:
+    except (ValidationError, KeyError, TypeError, ValueError) as error:
+        # An unknown resourceType escapes pydantic as a KeyError.
         raise BundleInvalid(str(error)) from error
 
 
@@ -930,6 +1045,8 @@ def response_items(base: str, name: str, answers: Any) -> list[dict[str, Any]]:
                 "answer": [{"valueBoolean": answers["any_leak_3_months"]}],
             }
         )
+    if answers.get("any_leak_3_months") is False:
+        return items  # "no" ends the 3IQ: the other two questions are not asked
     if answers.get("when"):
         items.append(
             {

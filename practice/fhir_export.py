@@ -8,6 +8,7 @@ its latest draft (exported with status ``draft``).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,8 @@ from careplans.models import CarePlan, CarePlanItem, PlanStatus
 from careplans.services.batch import Skip, signed_pdf
 from clinic.models import Patient
 from practice import fhir
+
+logger = logging.getLogger(__name__)
 
 
 class ExportError(Exception):
@@ -162,7 +165,14 @@ def fhir_bundle(
         plan=_plan_facts(plan) if plan else None,
     )
     bundle = fhir.build_bundle(facts)
-    fhir.validate_bundle(bundle)
+    try:
+        fhir.validate_bundle(bundle)
+    except fhir.BundleInvalid:
+        # A fault of ours, never the user's: the detail goes to the log, not the screen.
+        logger.exception("FHIR bundle of patient %s did not validate", patient.pk)
+        raise ExportError(
+            _("the bundle did not pass the FHIR R4 check (a fault in FloorPlan, logged)")
+        ) from None
     return bundle
 
 

@@ -79,8 +79,9 @@ def _fhir_download(
     return response
 
 
+# POST: a download of a record writes an audit row, which a link from elsewhere must not.
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["POST"])
 def patient_fhir_export(request: AuthenticatedHttpRequest, patient_id: int) -> HttpResponse:
     """The patient's bundle: the assessment behind their latest signed plan, with it."""
     patient = patient_for_user(request, patient_id)
@@ -88,7 +89,7 @@ def patient_fhir_export(request: AuthenticatedHttpRequest, patient_id: int) -> H
 
 
 @never_cache
-@require_http_methods(["GET"])
+@require_http_methods(["POST"])
 def plan_fhir_export(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     """This plan version's bundle, with its assessment."""
     plan = plan_for_user(request, plan_id)
