@@ -360,3 +360,158 @@ class DiaryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{wallclock.from_db(self.time):%Y-%m-%d %H:%M} {self.event}"
+
+
+# --- Issue 11: home tasks, answered on the patient's own phone --------------------------
+
+
+class HomeLinkQuerySet(models.QuerySet["HomeLink"]):
+    def in_clinics(self, clinic_ids: list[int]) -> HomeLinkQuerySet:
+        return self.filter(patient__clinic_id__in=clinic_ids)
+
+
+class HomeLink(models.Model):
+    """A patient's link to their home tasks. The token is random (128 bits) and kept only as
+    its SHA-256: the link can be shown once, when it is made, and never read back."""
+
+    MAX_BIRTH_DATE_TRIES = 5
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="home_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("works until"))
+    revoked_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    wrong_birth_dates = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    last_opened_at = models.DateTimeField(null=True, blank=True)
+
+    objects = HomeLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("patient link")
+        verbose_name_plural = _("patient links")
+
+    def __str__(self) -> str:
+        return f"link {self.pk} of patient {self.patient_id}"
+
+    def works_at(self, moment: Any) -> bool:
+        return self.revoked_at is None and self.locked_at is None and moment < self.expires_at
+
+
+class HomeTasksQuerySet(models.QuerySet["HomeTasks"]):
+    def in_clinics(self, clinic_ids: list[int]) -> HomeTasksQuerySet:
+        return self.filter(patient__clinic_id__in=clinic_ids)
+
+    def to_review(self) -> HomeTasksQuerySet:
+        return self.filter(submitted_at__isnull=False, accepted_at__isnull=True, set_aside_at=None)
+
+    def open(self) -> HomeTasksQuerySet:
+        return self.filter(submitted_at__isnull=True)
+
+
+class HomeTasks(models.Model):
+    """What a patient is asked to do at home (questionnaires, a bladder diary of N days),
+    and what they entered. Nothing here changes the record until a therapist accepts it
+    into an assessment."""
+
+    class Source(models.TextChoices):
+        PATIENT = "patient", _("Entered by the patient")
+        MY_FLOW_CHECK = "my_flow_check", _("Imported from My Flow Check")
+
+    # The questionnaires a patient may answer in software (licences: not ICIQ-UI SF or
+    # OAB-V8, which stay clinician entry only).
+    QUESTIONNAIRES = ("pfdi20", "pfiq7", "iqq3")
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="home_tasks")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.PATIENT)
+    questionnaires = models.JSONField(default=list, blank=True)
+    diary_days = models.PositiveSmallIntegerField(
+        _("bladder diary (days)"),
+        default=3,
+        validators=[MaxValueValidator(14)],
+        help_text=_("0 for no diary. NICE asks for at least 3 days."),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    # intake-v1 ``questionnaires`` shape; partial while the patient is answering.
+    answers = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    accepted_into = models.ForeignKey(
+        "Assessment",
+        on_delete=models.PROTECT,
+        related_name="home_tasks",
+        null=True,
+        blank=True,
+    )
+    # Not accepted, kept (records are never deleted): e.g. sent twice by mistake.
+    set_aside_at = models.DateTimeField(null=True, blank=True)
+    set_aside_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = HomeTasksQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("home tasks")
+        verbose_name_plural = _("home tasks")
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="home_tasks_by_patient"),
+            models.Index(fields=["submitted_at", "accepted_at"], name="home_tasks_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"home tasks {self.pk} of patient {self.patient_id}"
+
+
+class HomeDiaryEntry(models.Model):
+    """One diary event the patient entered (diary-v1 fields), kept apart from the clinic's
+    diary until accepted."""
+
+    tasks = models.ForeignKey(HomeTasks, on_delete=models.PROTECT, related_name="diary_entries")
+    time = models.DateTimeField(_("time"))  # local wall-clock time, stored naive-as-UTC
+    event = models.CharField(_("event"), max_length=10, choices=DiaryEntry.Event.choices)
+    volume_ml = models.PositiveSmallIntegerField(
+        _("volume (mL)"), null=True, blank=True, validators=[MaxValueValidator(2000)]
+    )
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency (0–4)"), null=True, blank=True, validators=[MaxValueValidator(4)]
+    )
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+        verbose_name = _("diary entry from home")
+        verbose_name_plural = _("diary entries from home")
+        indexes = [models.Index(fields=["tasks", "time"], name="home_diary_by_tasks")]
+
+    def __str__(self) -> str:
+        return f"{wallclock.from_db(self.time):%Y-%m-%d %H:%M} {self.event}"

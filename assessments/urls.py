@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from assessments.views import diary, intake, questionnaires
+from assessments.views import diary, home_clinic, home_import, intake, questionnaires
 
 urlpatterns = [
     path(
@@ -51,4 +51,23 @@ urlpatterns = [
         name="assessment_diary_chart",
     ),
     path("", include("assessments.urls_progress")),
+    # Home tasks (issue 11): the staff side.
+    path(
+        "patients/<int:patient_id>/home-tasks/",
+        home_clinic.home_tasks_send,
+        name="home_tasks_send",
+    ),
+    path("patients/<int:patient_id>/home-link/", home_clinic.home_link_new, name="home_link_new"),
+    path("home-links/<int:link_id>/stop/", home_clinic.home_link_stop, name="home_link_stop"),
+    path(
+        "patients/<int:patient_id>/home-link/email/",
+        home_clinic.home_link_email,
+        name="home_link_email",
+    ),
+    path("home-tasks/<int:tasks_id>/", home_clinic.home_tasks_review, name="home_tasks_review"),
+    path(
+        "patients/<int:patient_id>/my-flow-check/",
+        home_import.home_import_my_flow_check,
+        name="home_import_my_flow_check",
+    ),
 ]

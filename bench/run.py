@@ -12,10 +12,17 @@ from bench.harness import setup_django  # noqa: E402
 
 def main() -> int:
     setup_django()
-    from bench import bench_audit, bench_clinic_scale, bench_load, bench_login, bench_pdf
+    from bench import (
+        bench_audit,
+        bench_clinic_scale,
+        bench_home,
+        bench_load,
+        bench_login,
+        bench_pdf,
+    )
 
     results = []
-    for module in (bench_clinic_scale, bench_pdf, bench_login, bench_audit, bench_load):
+    for module in (bench_clinic_scale, bench_home, bench_pdf, bench_login, bench_audit, bench_load):
         for result in module.run():
             print(result.line(), flush=True)
             results.append(result)

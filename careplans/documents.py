@@ -10,6 +10,7 @@ import mimetypes
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -22,6 +23,7 @@ from weasyprint import HTML  # type: ignore[import-untyped]  # WeasyPrint ships 
 from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
 
+from assessments import home_tokens
 from assessments.charts import diary_day_svg
 from assessments.diary import DiaryEvent
 from assessments.findings import intake_to_findings
@@ -161,6 +163,9 @@ class Printable:
     events: list[DiaryEvent]
     age: int
     recipients: dict[str, Recipient] = field(default_factory=dict)
+    # Issue 11: the patient's new home-task link, printed on the plan being signed when the
+    # clinic asks for it (the token exists only in this render and the stored PDF).
+    home_link_url: str = ""
 
     @classmethod
     def stored(cls, plan: CarePlan) -> Printable:
@@ -389,7 +394,22 @@ def patient_context(printable: Printable) -> dict[str, Any]:
         "education": [i for i in of("education") if i.code != WARNING_SIGNS],
         "later": later,
         "tick_days": [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")],
+        "home_link": _home_link_context(printable),
         **_progress_context(plan),
+    }
+
+
+def _home_link_context(printable: Printable) -> dict[str, Any] | None:
+    url = printable.home_link_url
+    if not url:
+        return None
+    token = url.rstrip("/").rsplit("/", 1)[-1]
+    clinic = printable.plan.patient.clinic
+    return {
+        "url": url,
+        "code": home_tokens.grouped(token),
+        "qr": _svg_data_uri(home_tokens.qr_svg(url, title=_("QR code of your page"))),
+        "until": timezone.localdate() + timedelta(days=clinic.home_link_days),
     }
 
 

@@ -243,6 +243,25 @@ def log_command_access(
     )
 
 
+def log_home_link_access(
+    request: HttpRequest, patient: Patient, what: str, *, action: str, user: User | None = None
+) -> None:
+    """What happened through a patient's home-task link: opened, answered, a wrong birth
+    date, locked. The token never reaches the log: the page is named without it."""
+    match = request.resolver_match
+    page = f"patient link: {match.url_name}" if match is not None else "patient link"
+    AccessLog.objects.create(
+        user=user,
+        username=(user.get_username() if user is not None else "patient (link)")[:150],
+        patient=patient,
+        clinic_id=patient.clinic_id,
+        action=action,
+        what=what[:200],
+        path=page[:500],
+        ip_address=client_address(request),
+    )
+
+
 def log_sign_in(
     request: HttpRequest,
     *,

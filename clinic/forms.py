@@ -267,6 +267,8 @@ class ClinicSettingsForm(forms.ModelForm[Clinic]):
             "require_two_factor",
             "allow_trusted_browsers",
             "idle_timeout_minutes",
+            "home_link_days",
+            "home_link_on_plan",
         ]
         widgets = {"address": forms.Textarea(attrs={"rows": 2})}
 

@@ -162,6 +162,25 @@ class Clinic(models.Model):
             "{year} is the current year."
         ),
     )
+    # Issue 11: the patient's link to their home tasks.
+    home_link_days = models.PositiveSmallIntegerField(
+        _("patient links last (days)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_(
+            "How long a link for questionnaires and the bladder diary at home works after "
+            "it is handed over."
+        ),
+    )
+    home_link_on_plan = models.BooleanField(
+        _("print the patient's link on the signed plan"),
+        default=False,
+        help_text=_(
+            "Signing a plan then makes a new link for the patient (the old one stops "
+            "working) and prints its QR code and code on the plan, so the next diary can be "
+            "kept before the review."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -370,6 +389,7 @@ class AuditAction(models.TextChoices):
     BATCH_PRINT = "batch_print", _("Batch print")
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+    HOME_LINK = "home_link", _("Patient link")
     LOCKED_OUT = "locked_out", _("Locked out")
     SIGN_OUT = "sign_out", _("Signed out")
     SECURITY = "security", _("Security change")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +22,29 @@ logger = logging.getLogger("floorplan.requests")
 
 # Only methods HTTP defines are written as sent; anything else is a client's invention.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"})
+
+
+# A patient's home-task link holds its token in the address (/p/<token>/...).
+_PATIENT_LINK = re.compile(r"(/p/)[^/\s?#]+")
+
+
+def hide_patient_links(text: str) -> str:
+    return _PATIENT_LINK.sub(r"\1[link]", text)
+
+
+class HidePatientLinks(logging.Filter):
+    """On every log handler: Django's own warnings name the path of each 4xx and 5xx
+    response ("Bad Request: /p/<token>/"); the token is a key to a patient's page, so no
+    log line may hold it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, str):
+            record.msg = hide_patient_links(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                hide_patient_links(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
+        return True
 
 
 def _user_id(request: HttpRequest) -> int | None:

@@ -332,18 +332,30 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"message": {"format": "%(message)s"}},
+    # A patient link's token never reaches a log (clinic.request_log.HidePatientLinks).
+    "filters": {"patient_links": {"()": "clinic.request_log.HidePatientLinks"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["patient_links"]},
         # stderr, one JSON object a line (clinic.request_log).
-        "requests": {"class": "logging.StreamHandler", "formatter": "message"},
+        "requests": {
+            "class": "logging.StreamHandler",
+            "formatter": "message",
+            "filters": ["patient_links"],
+        },
     },
     "loggers": {
+        # Where Django names a path (a 4xx or 5xx, a refused CSRF token, runserver's lines):
+        # hidden at the source too, so no handler added later can see a token.
+        **{
+            name: {"filters": ["patient_links"]}
+            for name in ("django.request", "django.server", "django.security.csrf")
+        },
         "floorplan.requests": {
             "handlers": ["requests"],
             # REQUEST_LOG=0 turns the lines off.
             "level": "INFO" if envbool("REQUEST_LOG", True) else "WARNING",
             "propagate": False,
-        }
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

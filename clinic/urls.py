@@ -23,6 +23,7 @@ urlpatterns = [
     path("patients/<int:patient_id>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<int:patient_id>/restore/", views.patient_restore, name="patient_restore"),
     path("", include("assessments.urls")),
+    path("p/", include("assessments.urls_home")),
     path("", include("careplans.urls")),
     path("", include("careplans.urls_recipients")),
     path("", include("clinic.urls_operations")),

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Status
+from assessments.models import Assessment, HomeLink, HomeTasks, Status
 from careplans.models import CarePlan, PlanStatus, Review
 from careplans.reviews import week_end as reviews_week_end
 from clinic.access import AuthenticatedHttpRequest, log_access, memberships_for
 from clinic.models import AuditAction, Patient, Role
 
 LIST_LIMIT = 25
+# A link locked after wrong birth dates stays on the dashboard this long (issue 11).
+LOCKED_LINK_DAYS = 14
 
 
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -34,7 +37,17 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = CarePlan.objects.in_clinics(clinic_ids).select_related("patient", "created_by")
     flags = Assessment.objects.with_open_red_flags().in_clinics(clinic_ids)
     recent_assessments = Assessment.objects.in_clinics(clinic_ids).filter(status=Status.COMPLETE)
+    sent_in = HomeTasks.objects.to_review().in_clinics(clinic_ids).select_related("patient")
+    locked_links = (
+        HomeLink.objects.in_clinics(clinic_ids)
+        .filter(locked_at__gte=timezone.now() - timedelta(days=LOCKED_LINK_DAYS))
+        .select_related("patient")
+    )
     if not is_admin:
+        # A therapist: her patients' home tasks, and those she sent herself.
+        mine_or_sent = Q(patient__assigned_therapist=request.user) | Q(created_by=request.user)
+        sent_in = sent_in.filter(mine_or_sent)
+        locked_links = locked_links.filter(mine_or_sent)
         patients = patients.filter(assigned_therapist=request.user)
         reviews = reviews.filter(patient__assigned_therapist=request.user)
         plans = plans.filter(created_by=request.user)
@@ -74,6 +87,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             .select_related("signed_by")
             .order_by("-signed_at", "-id")[:10]
         ),
+        "sent_in": list(sent_in.order_by("submitted_at", "id")[:LIST_LIMIT]),
+        "locked_links": list(locked_links.order_by("-locked_at", "-id")[:LIST_LIMIT]),
         "limit": LIST_LIMIT,
     }
     # Every patient named on the page: one audit row each (one INSERT for them all).
@@ -83,6 +98,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for row in context[key]
     } | {plan.patient_id for plan in context["recent_plans"]}
     named |= {patient.pk for patient in context["my_patients"]}
+    named |= {row.patient_id for key in ("sent_in", "locked_links") for row in context[key]}
     if named:
         log_access(
             request, None, _("Opened the dashboard"), patient_ids=named, action=AuditAction.LIST

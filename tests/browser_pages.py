@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -29,8 +30,10 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.oath import TOTP, totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from assessments import diary
 from assessments import services as assessment_services
-from assessments.models import Assessment
+from assessments.models import Assessment, HomeTasks
+from assessments.services import home as home_services
 from assessments.steps import FORM_STEPS
 from careplans import documents
 from careplans.models import BatchPrint, CarePlan, Intervention, Recipient
@@ -159,6 +162,20 @@ def patient(demo: Demo, user: User) -> Kwargs:
     return [{"patient_id": demo.maria.pk}]
 
 
+def home_tasks_sent_in(demo: Demo, user: User) -> Kwargs:
+    """A 3-day diary Maria kept at home and sent in, waiting for review."""
+    tasks = HomeTasks.objects.to_review().filter(patient=demo.maria).first()
+    if tasks is None:
+        example = Path(__file__).parent / "assessments" / "data" / "diary-example.csv"
+        tasks = home_services.home_tasks_import(
+            patient=demo.maria,
+            user=demo.users[THERAPIST],
+            events=diary.parse_diary_csv(example.read_text()),
+            source=HomeTasks.Source.PATIENT,
+        )
+    return [{"tasks_id": tasks.pk}]
+
+
 def assessments(demo: Demo, user: User) -> Kwargs:
     return [
         {"assessment_id": demo.open_intake.pk},
@@ -263,6 +280,9 @@ PAGES: dict[str, Route] = {
     "patient_edit": Route(patients),
     "patient_progress": Route(patients),
     "assessment_import": Route(patient),
+    "home_tasks_send": Route(patient),
+    "home_tasks_review": Route(home_tasks_sent_in),
+    "home_import_my_flow_check": Route(patient),
     "assessment_detail": Route(assessments),
     "assessment_edit": Route(assessments),
     "assessment_step": Route(intake_steps),
@@ -318,6 +338,9 @@ SKIPPED: dict[str, str] = {
     "patient_fhir_export": "POST only: FHIR JSON download from the patient page",
     "plan_fhir_export": "POST only: FHIR JSON download from the plan page",
     "assessment_diary_upload": "POST only: the diary page's upload form",
+    "home_link_new": "POST only: the patient page's New link button (answers with the handover)",
+    "home_link_stop": "POST only: the patient page's Stop the link button",
+    "home_link_email": "POST only: the handover page's email form",
     "assessment_diary_entry_delete": "POST only: the diary page's delete buttons",
     "assessment_diary_chart": "SVG image shown on the diary page",
     "audit_export": "CSV download",
@@ -335,6 +358,16 @@ SKIPPED: dict[str, str] = {
     "plan_new_version": "POST only: starts a new version of a signed plan",
     "recipient_deactivate": "POST only: an action of the recipients page",
     "recipient_reactivate": "POST only: an action of the recipients page",
+    # The patient's own pages (issue 11): reached by a link token and a birth date, not by
+    # a staff sign-in; axe at 390 px and 200% zoom in tests/assessments/test_home_patient_pages.py.
+    "home_tasks": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_questionnaire": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_check": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_enter": "a patient's page (types the code): checked in test_home_door.py",
+    "home_diary": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_diary_entry": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_submit": "a patient's page (link token): checked in test_home_patient_pages.py",
+    "home_done": "a patient's page (link token): checked in test_home_patient_pages.py",
 }
 
 SKIPPED_NAMESPACES: dict[str, str] = {

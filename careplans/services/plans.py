@@ -13,11 +13,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max, Model
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from assessments import home_tokens
 from assessments.models import Assessment, Status
+from assessments.red_flags import EMERGENCY
 from assessments.selectors import assessment_to_intake, diary_events
+from assessments.services.home import home_link_create
 from careplans import rules
 from careplans.documents import PageOneDoesNotFit, Printable, render_pdf
 from careplans.models import (
@@ -246,7 +250,7 @@ def _require_therapist(plan: CarePlan, user: User) -> None:
         raise PermissionDenied(_("Only a therapist of this clinic can sign a care plan."))
 
 
-def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
+def careplan_sign(*, plan: CarePlan, user: User, reason: str = "", link_base: str = "") -> CarePlan:
     """Store the patient's PDF with its SHA-256 and lock the plan.
 
     WeasyPrint takes about half a second, so the PDF renders with no transaction open
@@ -257,8 +261,12 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
 
     Safety rule 5: the plan is checked with its intake; a plan that breaks a safety rule
     is signed only with a reason, kept with the warnings it answers.
+
+    Issue 11: when the clinic asks for it and ``link_base`` (the site's address) is given,
+    the plan prints a new home-task link for the patient, made with the signature.
     """
     _require_therapist(plan, user)
+    home_token = ""
     for _attempt in range(SIGNING_ATTEMPTS):
         snapshot = (
             CarePlan.objects.select_related("patient", "patient__clinic", "assessment")
@@ -268,6 +276,15 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
         if snapshot is None or snapshot.status != PlanStatus.DRAFT:
             raise PlanLocked()
         printable = Printable.stored(snapshot)
+        # Not at the emergency tier: nothing on that plan may suggest waiting (section 3).
+        if (
+            link_base
+            and snapshot.patient.clinic.home_link_on_plan
+            and snapshot.referral_urgency != EMERGENCY
+        ):
+            home_token = home_token or home_tokens.new_token()
+            path = reverse("home_check", kwargs={"token": home_token})
+            printable.home_link_url = link_base.rstrip("/") + path
         fingerprint = _fingerprint(snapshot, printable.items, printable.library.values())
         warnings = plan_safety_warnings(snapshot, items=printable.items)
         reason = reason.strip()
@@ -293,7 +310,9 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
                 )
             ) from unfit
         try:
-            return _store_signature(snapshot, fingerprint=fingerprint, pdf=pdf)
+            return _store_signature(
+                snapshot, fingerprint=fingerprint, pdf=pdf, home_token=home_token
+            )
         except _Changed:
             continue
     raise PlanChangedWhileSigning(
@@ -305,7 +324,9 @@ def careplan_sign(*, plan: CarePlan, user: User, reason: str = "") -> CarePlan:
 
 
 @transaction.atomic
-def _store_signature(signed: CarePlan, *, fingerprint: str, pdf: bytes) -> CarePlan:
+def _store_signature(
+    signed: CarePlan, *, fingerprint: str, pdf: bytes, home_token: str = ""
+) -> CarePlan:
     plan = _draft(signed)
     plan.patient = Patient.objects.select_related("clinic").get(pk=plan.patient_id)
     items = list(plan.items.all())
@@ -321,6 +342,10 @@ def _store_signature(signed: CarePlan, *, fingerprint: str, pdf: bytes) -> CareP
     try:
         plan.save(update_fields=[*SIGNATURE_FIELDS, "pdf", "pdf_sha256"])
         reviews_schedule(plan=plan)
+        if home_token:
+            # The link printed on the plan works from the moment the plan is signed.
+            assert signed.signed_by is not None
+            home_link_create(patient=plan.patient, user=signed.signed_by, token=home_token)
     except BaseException:
         plan.pdf.delete(save=False)  # the row was not stored: nor is its file kept
         raise

@@ -335,7 +335,10 @@ def plan_sign(request: AuthenticatedHttpRequest, plan_id: int) -> HttpResponse:
     form.is_valid()
     try:
         services.careplan_sign(
-            plan=plan, user=request.user, reason=form.cleaned_data.get("reason", "")
+            plan=plan,
+            user=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            link_base=request.build_absolute_uri("/"),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

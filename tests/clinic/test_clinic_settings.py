@@ -25,6 +25,7 @@ def data(clinic, **overrides) -> dict:
         "printed_languages": ["en"],
         "english_spelling": "uk",
         "record_number_pattern": clinic.record_number_pattern,
+        "home_link_days": 14,
     }
     values.update(overrides)
     return values

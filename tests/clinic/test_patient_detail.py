@@ -57,8 +57,9 @@ def test_html_in_a_name_is_shown_as_text(therapist_client, patient):
 
 def test_its_query_count_is_fixed(therapist_client, patient, django_assert_num_queries):
     # session, user, memberships, patient (with clinic and therapist), access log insert,
-    # recent assessments, recent plans, open reviews, open red flags
-    with django_assert_num_queries(9):
+    # recent assessments, recent plans, open reviews, open red flags, home tasks (open or to
+    # review), the latest patient link
+    with django_assert_num_queries(11):
         therapist_client.get(url(patient))
 
 

@@ -66,12 +66,13 @@ def test_its_query_count_is_fixed(
     admin_client_, week, clinic, therapist, django_assert_num_queries
 ):
     # session, user, memberships, caseload + names, 2 review lists + 2 counts, drafts + count,
-    # red flags, recent assessments, recent plans, audit rows for the patients named
-    with django_assert_num_queries(15):
+    # red flags, recent assessments, recent plans, sent in by patients, locked patient links,
+    # audit rows for the patients named
+    with django_assert_num_queries(17):
         admin_client_.get(URL)
     for _ in range(5):
         make_review(PatientFactory(clinic=clinic, assigned_therapist=therapist), therapist, days=-2)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(17):
         admin_client_.get(URL)
 
 

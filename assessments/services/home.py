@@ -1,0 +1,324 @@
+"""Writes for home tasks (issue 11): the patient's link, the tasks sent, what the patient
+enters on their phone, and the therapist's acceptance into an assessment.
+
+Nothing the patient enters touches the clinical record until ``home_tasks_accept``; then it
+goes through the same diary-v1 parser and questionnaire scoring as in clinic.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import diary, home_tokens, wallclock
+from assessments import questionnaires as q
+from assessments.models import (
+    Assessment,
+    HomeDiaryEntry,
+    HomeLink,
+    HomeTasks,
+    Kind,
+    Status,
+)
+from assessments.services.assessments import NotADraft, assessment_create
+from assessments.services.diary import diary_replace
+from assessments.services.questionnaires import assessment_questionnaires_save
+from clinic.models import Patient
+
+
+class HomeTasksClosed(Exception):
+    """The tasks were already sent in (or accepted): the patient can no longer change them."""
+
+
+# --- The link ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def home_link_create(
+    *, patient: Patient, user: User, token: str | None = None
+) -> tuple[HomeLink, str]:
+    """A new link for the patient; any link still working stops (one link per patient, so a
+    lost slip is replaced, not added to). Returns the link and its token, which is shown
+    this once and never stored (``token``: one already printed, on a plan being signed)."""
+    now = timezone.now()
+    HomeLink.objects.filter(patient=patient, revoked_at=None).update(
+        revoked_at=now, revoked_by=user
+    )
+    token = token or home_tokens.new_token()
+    link = HomeLink.objects.create(
+        patient=patient,
+        token_hash=home_tokens.token_hash(token),
+        created_by=user,
+        expires_at=now + timedelta(days=patient.clinic.home_link_days),
+    )
+    return link, token
+
+
+def home_link_revoke(*, link: HomeLink, user: User) -> None:
+    HomeLink.objects.filter(pk=link.pk, revoked_at=None).update(
+        revoked_at=timezone.now(), revoked_by=user
+    )
+
+
+def home_link_usable(patient: Patient) -> HomeLink | None:
+    """The patient's link that still works, if any."""
+    now = timezone.now()
+    return (
+        HomeLink.objects.filter(
+            patient=patient, revoked_at=None, locked_at=None, expires_at__gt=now
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def home_birth_date_check(*, link: HomeLink, answer: date) -> bool:
+    """True when the answer is the patient's birth date. Each wrong answer is counted in
+    the database (two phones at once cannot both get a fifth try); the fifth locks the
+    link and tells the clinic."""
+    if answer == link.patient.date_of_birth:
+        return True
+    with transaction.atomic():
+        HomeLink.objects.filter(pk=link.pk).update(wrong_birth_dates=F("wrong_birth_dates") + 1)
+        link.refresh_from_db(fields=["wrong_birth_dates", "locked_at"])
+        if link.wrong_birth_dates >= HomeLink.MAX_BIRTH_DATE_TRIES and link.locked_at is None:
+            link.locked_at = timezone.now()
+            link.save(update_fields=["locked_at"])
+            transaction.on_commit(lambda: _tell_clinic_locked(link))
+    return False
+
+
+def _tell_clinic_locked(link: HomeLink) -> None:
+    clinic = link.patient.clinic
+    if not clinic.email:
+        return  # the dashboard shows the locked link anyway
+    send_mail(
+        subject=_("FloorPlan: a patient link was locked"),
+        message=_(
+            "A patient link of %(clinic)s was locked after %(tries)s wrong birth dates. "
+            "Open FloorPlan's dashboard to see which patient, and make a new link if it "
+            "was the patient."
+        )
+        % {"clinic": clinic.name, "tries": HomeLink.MAX_BIRTH_DATE_TRIES},
+        from_email=None,
+        recipient_list=[clinic.email],
+        fail_silently=True,
+    )
+
+
+# --- The tasks -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def home_tasks_send(
+    *,
+    patient: Patient,
+    user: User,
+    questionnaires: list[str],
+    diary_days: int,
+    due_on: date | None,
+) -> HomeTasks:
+    """Ask the patient for these tasks. Tasks already sent and not yet sent in are changed
+    in place (what the patient already entered stays), so the link the patient holds
+    keeps working."""
+    chosen = [name for name in HomeTasks.QUESTIONNAIRES if name in questionnaires]
+    tasks = HomeTasks.objects.select_for_update().open().filter(patient=patient).first()
+    if tasks is None:
+        tasks = HomeTasks(patient=patient, created_by=user)
+    tasks.questionnaires = chosen
+    tasks.diary_days = diary_days
+    tasks.due_on = due_on
+    tasks.full_clean()
+    tasks.save()
+    return tasks
+
+
+def _lock_open(tasks: HomeTasks) -> HomeTasks:
+    current = HomeTasks.objects.select_for_update().get(pk=tasks.pk)
+    if current.submitted_at is not None:
+        raise HomeTasksClosed()
+    return current
+
+
+@transaction.atomic
+def home_answers_save(*, tasks: HomeTasks, name: str, answers: Any) -> HomeTasks:
+    """Store one questionnaire's answers so far (a section at a time: partial answers are
+    kept as they come, and checked in full when the tasks are sent in)."""
+    current = _lock_open(tasks)
+    if name not in current.questionnaires:
+        raise ValueError(name)
+    current.answers = {**current.answers, name: answers}
+    current.save(update_fields=["answers"])
+    return current
+
+
+@transaction.atomic
+def home_diary_add(*, tasks: HomeTasks, event: diary.DiaryEvent) -> HomeDiaryEntry:
+    _lock_open(tasks)
+    entry = HomeDiaryEntry(tasks=tasks)
+    _fill(entry, event)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def home_diary_change(*, entry: HomeDiaryEntry, event: diary.DiaryEvent) -> HomeDiaryEntry:
+    _lock_open(entry.tasks)
+    _fill(entry, event)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def home_diary_delete(*, entry: HomeDiaryEntry) -> None:
+    # Only while the diary is open: afterwards it is the patient's record, kept.
+    _lock_open(entry.tasks)
+    entry.delete()
+
+
+def _fill(entry: HomeDiaryEntry, event: diary.DiaryEvent) -> None:
+    entry.time = wallclock.to_db(event.time)
+    entry.event = event.event
+    entry.volume_ml = event.volume_ml
+    entry.urgency = event.urgency
+    entry.note = event.note
+
+
+def home_diary_events(tasks: HomeTasks) -> list[diary.DiaryEvent]:
+    """The patient's entries as diary-v1 events, read back through the diary-v1 parser so
+    that every check of an uploaded diary applies (raises DiaryError naming the line)."""
+    rows = [
+        diary.DiaryEvent(
+            line=n,
+            time=wallclock.from_db(entry.time),
+            event=entry.event,
+            volume_ml=entry.volume_ml,
+            urgency=entry.urgency,
+            note=entry.note,
+        )
+        for n, entry in enumerate(tasks.diary_entries.all(), start=2)
+    ]
+    return diary.parse_diary_csv(diary.events_to_csv(rows)) if rows else []
+
+
+def complete_answers(tasks: HomeTasks) -> dict[str, Any]:
+    """The questionnaires answered in full (scored by the same code as in clinic); a
+    questionnaire left half-answered is left out."""
+    done: dict[str, Any] = {}
+    for name, answers in tasks.answers.items():
+        try:
+            q.score_all({name: answers})
+        except q.QuestionnaireError:
+            continue
+        if name == "iqq3" and not iqq3_complete(answers):
+            continue  # the 3IQ scores even half-answered: check it is whole
+        done[name] = answers
+    return done
+
+
+def iqq3_complete(answers: Any) -> bool:
+    """The 3IQ answered in full: "no" to question 1, or all three answered and agreeing
+    (question 3's kind of leak ticked in question 2)."""
+    if not isinstance(answers, dict):
+        return False
+    if answers.get("any_leak_3_months") is False:
+        return True
+    when = answers.get("when")
+    most_often = answers.get("most_often")
+    if answers.get("any_leak_3_months") is not True or not when or not most_often:
+        return False
+    needed = {"activity", "urge"} if most_often == "equal" else {most_often}
+    return needed <= set(when)
+
+
+@transaction.atomic
+def home_tasks_submit(*, tasks: HomeTasks) -> HomeTasks:
+    """The patient sends the tasks in: from now on they are the clinic's to review."""
+    current = _lock_open(tasks)
+    current.submitted_at = timezone.now()
+    current.save(update_fields=["submitted_at"])
+    return current
+
+
+@transaction.atomic
+def home_tasks_import(
+    *, patient: Patient, user: User, events: list[diary.DiaryEvent], source: str
+) -> HomeTasks:
+    """A diary kept elsewhere (e.g. My Flow Check), straight into the review queue."""
+    tasks = HomeTasks.objects.create(
+        patient=patient,
+        source=source,
+        questionnaires=[],
+        # Days as diary-v1 counts them (rise to bed), not calendar dates.
+        diary_days=min(len([d for d in diary.diary_days(events) if d.bed is not None]), 14),
+        created_by=user,
+        submitted_at=timezone.now(),
+    )
+    HomeDiaryEntry.objects.bulk_create(
+        HomeDiaryEntry(
+            tasks=tasks,
+            time=wallclock.to_db(e.time),
+            event=e.event,
+            volume_ml=e.volume_ml,
+            urgency=e.urgency,
+            note=e.note,
+        )
+        for e in events
+    )
+    return tasks
+
+
+@transaction.atomic
+def home_tasks_accept(*, tasks: HomeTasks, user: User, assessment: Assessment | None) -> Assessment:
+    """Put what the patient entered into an assessment: the draft given (of the same
+    patient), or a new intake. The diary replaces the assessment's diary; the
+    questionnaires answered in full join its questionnaires. Raises DiaryError naming a
+    bad line, NotADraft, or HomeTasksClosed when already accepted or set aside."""
+    current = HomeTasks.objects.select_for_update().get(pk=tasks.pk)
+    if current.submitted_at is None or current.accepted_at or current.set_aside_at:
+        raise HomeTasksClosed()
+    events = home_diary_events(current)
+    if assessment is None:
+        assessment = assessment_create(patient=current.patient, therapist=user, kind=Kind.INTAKE)
+    elif assessment.patient_id != current.patient_id or assessment.status != Status.DRAFT:
+        raise NotADraft()
+    answers = complete_answers(current)
+    if answers:
+        merged = {**(assessment.questionnaires or {}), **answers}
+        assessment = assessment_questionnaires_save(
+            assessment=assessment, answers=merged, user=user
+        )
+    if events:
+        diary_replace(assessment=assessment, events=events)
+    current.accepted_at = timezone.now()
+    current.accepted_by = user
+    current.accepted_into = assessment
+    current.save(update_fields=["accepted_at", "accepted_by", "accepted_into"])
+    return assessment
+
+
+@transaction.atomic
+def home_tasks_set_aside(*, tasks: HomeTasks, user: User) -> None:
+    """Not accepted (kept, never deleted): e.g. a diary sent twice."""
+    HomeTasks.objects.filter(pk=tasks.pk, accepted_at=None, set_aside_at=None).update(
+        set_aside_at=timezone.now(), set_aside_by=user
+    )
+
+
+def diary_day(tasks: HomeTasks, today: date) -> int:
+    """Which day of the diary today is ("day 2 of 3"): counted from the first entry's date,
+    day 1 before any entry."""
+    first = tasks.diary_entries.order_by("time").values_list("time", flat=True).first()
+    if first is None:
+        return 1
+    start: datetime = wallclock.from_db(first)
+    return max(1, (today - start.date()).days + 1)
