@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
 
 from assessments import home_tokens
 from assessments.models import HomeLink, HomeTasks
@@ -110,14 +111,19 @@ def patient_link_page(view: PatientView) -> Callable[..., HttpResponse]:
         with translation.override(patient_language(patient)):
             if not link.works_at(timezone.now()):
                 log_home_link_access(
-                    request, patient, "refused: link not working", action=AuditAction.HOME_LINK
+                    request,
+                    patient,
+                    gettext_lazy("Patient link refused: it no longer works"),
+                    action=AuditAction.HOME_LINK,
                 )
                 return link_not_working(request, link)
             if not is_verified(request, link):
                 return redirect("home_check", token=token)
             visit = PatientVisit(link=link, patient=patient, tasks=open_tasks(patient))
             action = AuditAction.EDIT if request.method == "POST" else AuditAction.VIEW
-            log_home_link_access(request, patient, "patient page", action=action)
+            log_home_link_access(
+                request, patient, gettext_lazy("Patient page opened by link"), action=action
+            )
             HomeLink.objects.filter(pk=link.pk).update(last_opened_at=timezone.now())
             response = view(request, visit, token=token, **kwargs)
             response["Content-Language"] = translation.get_language()

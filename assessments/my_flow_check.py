@@ -5,18 +5,36 @@ patient's phone and exports it; the formats below were read from the app's publi
 (teamipc/bladderdiary-patient: src/lib/exportCsv.ts, src/lib/exportFhir/).
 
 Both exports give every time as an instant in UTC (ISO 8601, ``2026-03-02T07:05:00.000Z``);
-a diary-v1 diary is the patient's local wall clock, so each time is converted to the time
-zone given (the clinic's), daylight saving time included.
+a diary-v1 diary is the patient's local wall clock, so each time is converted to the
+patient's time zone, daylight saving time included. Both exports name it (the app's
+``timeZone``, the phone's IANA zone, which the patient may change): the CSV in the
+METADATA row ``timezone``, the FHIR export in the QuestionnaireResponse item
+``qr-diary-timezone`` (``valueString``). That zone is used when it is a zone of the IANA
+database; otherwise (no zone named, as in older CSV exports, or a name that is not a zone)
+the clinic's, and the result says which and why (``MyFlowCheckDiary``).
 
 CSV export: sections opened by ``## NAME`` lines. ``## METADATA`` (``key,value`` rows;
-``volume_unit`` is ``mL`` or ``oz``, and the volumes of the events are in that unit),
-``## EVENTS`` (a header row, then one row per event, grouped by type) and, in some
-versions, ``## CALCULATED_METRICS`` (the app's own sums, not read: FloorPlan works the
-metrics out itself). Event types and what they become:
+``volume_unit`` is ``mL`` or ``oz``; ``timezone`` as above), ``## EVENTS`` (a header row,
+then one row per event, grouped by type) and, in some versions, ``## CALCULATED_METRICS``
+(the app's own sums, not read: FloorPlan works the metrics out itself).
+
+Volumes: the current export (the one that writes the ``timezone`` row) writes them in
+``volume_unit``, whole ounces when it is ``oz`` (``mlToDisplayVolume``). An older export,
+with no ``timezone`` row, wrote the stored millilitres (``v.volumeMl``) whatever
+``volume_unit`` said (seen in exportCsv.ts at commit 106aca22). So the volumes of a CSV
+without a ``timezone`` row are read as mL, and the result says so when it claimed oz.
+
+Event types and what they become:
 
 - ``wake`` -> ``rise``; ``bedtime`` -> ``bed``;
-- ``void`` -> ``void``: ``volumeMl``, ``sensation`` 0..4 (the app's urgency scale, 0 none
-  to 4 desperate) as urgency. A double void (a second void straight after, its volume in
+- ``void`` -> ``void``: ``volumeMl``; ``sensation`` is a bladder-sensation scale, not an
+  urgency scale (constants.ts ``SENSATION_LABELS``: 0 no sensation, 1 first awareness,
+  2 normal desire, 3 strong desire, 4 urgency / leak). diary-v1's urgency is the PPIUS
+  0-4, where 3 (urgency) or more is an urgency episode, so the sensation is mapped
+  conservatively, only the app's urgency level counting as urgency:
+  0 -> 0, 1 -> 1, 2 -> 1 (a normal desire is at most mild), 3 -> 2 (a strong desire is
+  not yet urgency), 4 -> 3. The app's own words go in the note ("My Flow Check
+  sensation: strong desire"). A double void (a second void straight after, its volume in
   ``doubleVoidMl``) stays the one void it is, with both parts added as the app's own
   volume sums and its FHIR export do, and both written in the note. ``leak`` = true (some
   leakage with this void) adds a ``leak`` at the same time (an incontinence episode);
@@ -29,10 +47,11 @@ FHIR export: a ``Bundle`` (type collection) of a ``Patient`` (no names: skipped)
 ``QuestionnaireResponse`` whose items ``qr-wake-day-N`` and ``qr-bedtime-day-N`` hold the
 wake and bed times (``valueDateTime``; an empty answer is a time not recorded) and whose
 ``qr-diary-*`` and ``qr-metric-*`` items are the diary's details and the app's sums (not
-read), and one ``Observation`` per event: LOINC 9187-6 (urine output) a void, its
-``valueQuantity`` in mL (a double void already added up), LOINC 8999-5 (oral fluid intake)
-a drink, SNOMED CT 162172004 (with LOINC 28232-7) a leak. The FHIR export has no urgency
-and does not mark a leak with a void: the CSV export says more.
+read, but for ``qr-diary-timezone``), and one ``Observation`` per event: LOINC 9187-6
+(urine output) a void, its ``valueQuantity`` always in mL (a double void already added
+up), LOINC 8999-5 (oral fluid intake) a drink, SNOMED CT 162172004 (with LOINC 28232-7) a
+leak. The FHIR export has no sensation and does not mark a leak with a void: the CSV
+export says more.
 
 Anything else (an unknown event type, section or resource, a time that is not an instant,
 a volume out of range) is an error naming its line (CSV) or entry (FHIR); nothing is
@@ -46,9 +65,10 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from assessments.diary import (
     FIRST_YEAR,
@@ -92,6 +112,37 @@ _INSTANT = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,9})?")
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_+\-]+(?:/[A-Za-z0-9_+\-]+){0,3}")
+
+# The app's bladder sensation (0-4) -> diary-v1 urgency (PPIUS 0-4): only the app's
+# "urgency / leak" reaches PPIUS 3, an urgency episode (see the module's docstring).
+SENSATION_URGENCY = {0: 0, 1: 1, 2: 1, 3: 2, 4: 3}
+MAX_SENSATION = 4
+
+
+@dataclass(frozen=True)
+class MyFlowCheckDiary:
+    """What an export gave: its events, and the time zone they were put in and why."""
+
+    events: list[DiaryEvent]
+    time_zone: str  # the IANA zone of the events' wall-clock times
+    zone_stated: str  # the zone the export names, "" when it names none
+    zone_from_export: bool  # False: the clinic's zone (none named, or not a zone)
+    oz_read_as_ml: bool  # an older CSV export that says oz but wrote mL
+
+
+def zone_sentence(diary: MyFlowCheckDiary) -> str:
+    """Which clock the times are on, and why, for the person importing."""
+    values = {"zone": diary.time_zone, "stated": _shown(diary.zone_stated)}
+    if diary.zone_from_export:
+        return _("times in %(zone)s, as the export states") % values
+    if not diary.zone_stated:
+        return _("times in the clinic's zone (%(zone)s): the export names none") % values
+    problem = _(
+        "times in the clinic's zone (%(zone)s): the export names '%(stated)s', "
+        "which is not a time zone"
+    )
+    return problem % values
 
 
 def _shown(value: object) -> str:
@@ -137,12 +188,37 @@ def _amount_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+def _sensation_label(level: int) -> str:
+    labels = {
+        0: _("no sensation"),
+        1: _("first awareness"),
+        2: _("normal desire"),
+        3: _("strong desire"),
+        4: _("urgency / leak"),
+    }
+    return _("My Flow Check sensation: %(words)s") % {"words": labels[level]}
+
+
 def _joined(*parts: str) -> str:
     return "; ".join(part for part in parts if part)
 
 
-def _local_time(text: str, zone: ZoneInfo) -> datetime | None:
-    """The wall-clock time in ``zone`` of an ISO 8601 instant with Z or an offset."""
+def _known_zone(name: str) -> ZoneInfo | None:
+    """The zone of an IANA name from the time zone database, else None."""
+    if len(name) > 64 or not _ZONE_NAME.fullmatch(name) or name not in available_timezones():
+        return None
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError, OSError):
+        return None
+
+
+def _instant(text: str) -> datetime | None:
+    """The instant (in UTC) of an ISO 8601 time with Z or an offset.
+
+    Its year is kept a year inside diary-v1's so that its wall clock in any zone (less
+    than a day away) is a diary year too.
+    """
     match = _INSTANT.fullmatch(text)
     if match is None:
         return None
@@ -163,10 +239,10 @@ def _local_time(text: str, zone: ZoneInfo) -> datetime | None:
             offset = -offset
     try:
         moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone(offset))
-        local = moment.astimezone(zone).replace(tzinfo=None)
+        instant = moment.astimezone(UTC)
     except (ValueError, OverflowError):
         return None
-    return local if FIRST_YEAR <= local.year <= LAST_YEAR else None
+    return instant if FIRST_YEAR < instant.year < LAST_YEAR else None
 
 
 def _whole_ml(value: Decimal) -> int:
@@ -174,13 +250,18 @@ def _whole_ml(value: Decimal) -> int:
 
 
 class _Reader:
-    """Collects the events of one file and every problem, each named where it is."""
+    """Collects the events of one file and every problem, each named where it is.
 
-    def __init__(self, zone: ZoneInfo, where: Callable[[int], str]) -> None:
-        self.zone = zone
+    The events' times are instants in UTC until the file is read: the zone they are put
+    in is known only then (the export may name it anywhere).
+    """
+
+    def __init__(self, where: Callable[[int], str]) -> None:
         self.where = where  # "Line 4" or "Entry 7 (id …)"
         self.events: list[DiaryEvent] = []
         self.errors: list[RowError] = []
+        self.zone_stated = ""
+        self.oz_read_as_ml = False
 
     def error(self, number: int, field: str, problem: str) -> None:
         message = _("%(where)s: %(problem)s") % {"where": self.where(number), "problem": problem}
@@ -188,9 +269,9 @@ class _Reader:
 
     def time(self, number: int, field: str, value: object) -> datetime | None:
         if isinstance(value, str) and len(value) <= 64:
-            local = _local_time(value.strip(), self.zone)
-            if local is not None:
-                return local
+            instant = _instant(value.strip())
+            if instant is not None:
+                return instant
         problem = _(
             "%(field)s must be a date and time with its time zone, like %(example)s, "
             "not '%(value)s'."
@@ -284,11 +365,12 @@ def _csv_row(reader: _Reader, line: int, cells: Mapping[str, str], unit: str) ->
             volume = reader.volume(line, "volumeMl", amount, unit)
     if event == "void":
         sensation = cells.get("sensation", "")
-        if sensation.isdigit() and len(sensation) == 1 and int(sensation) <= MAX_URGENCY:
-            urgency = int(sensation)
+        if sensation.isdigit() and len(sensation) == 1 and int(sensation) <= MAX_SENSATION:
+            urgency = SENSATION_URGENCY[int(sensation)]
+            note = _joined(_sensation_label(int(sensation)), note)
         elif sensation:
             problem = _("sensation must be a whole number from 0 to %(max)d, not '%(value)s'.")
-            values = {"max": MAX_URGENCY, "value": _shown(sensation)}
+            values = {"max": MAX_SENSATION, "value": _shown(sensation)}
             reader.error(line, "sensation", problem % values)
         leaked = bool(_csv_yes_no(reader, line, "leak", cells.get("leak", "")))
     elif event == "drink":
@@ -320,6 +402,7 @@ def _from_csv(text: str, reader: _Reader) -> None:
     header: list[str] | None = None
     unit = "mL"
     saw_events = False
+    saw_zone = False
     try:
         for line, cells in StrictRows(text):
             if any(len(cell) > MAX_FIELD_CHARS for cell in cells):
@@ -342,6 +425,9 @@ def _from_csv(text: str, reader: _Reader) -> None:
                     saw_events = True
                     if _csv_header_errors(reader, line, header):
                         raise DiaryError(reader.errors)
+                    if unit == "oz" and not saw_zone:  # an older export: mL, whatever it says
+                        unit = "mL"
+                        reader.oz_read_as_ml = True
                 elif not section:
                     problem = _(
                         "this is not a My Flow Check export: its CSV starts with "
@@ -358,6 +444,9 @@ def _from_csv(text: str, reader: _Reader) -> None:
                 else:
                     problem = _("volume_unit must be mL or oz, not '%(value)s'.")
                     reader.error(line, "volume_unit", problem % {"value": _shown(unit_text)})
+            elif section == "METADATA" and cells[0].lower() == "timezone":
+                saw_zone = True
+                reader.zone_stated = cells[1].strip() if len(cells) > 1 else ""
             elif section == "EVENTS":
                 fields = {name: cell for name, cell in zip(header, cells, strict=False) if name}
                 _csv_row(reader, line, fields, unit)
@@ -425,6 +514,13 @@ def _fhir_observation(reader: _Reader, number: int, resource: Mapping[str, objec
         reader.add(number, DiaryEvent(number, time, event, volume, None, note))
 
 
+def _fhir_string_answer(item: Mapping[str, object]) -> str:
+    answers = item.get("answer")
+    first = answers[0] if isinstance(answers, list) and answers else None
+    value = first.get("valueString") if isinstance(first, Mapping) else None
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _fhir_questionnaire(reader: _Reader, number: int, resource: Mapping[str, object]) -> None:
     items = resource.get("item", [])
     if not isinstance(items, list):
@@ -432,6 +528,9 @@ def _fhir_questionnaire(reader: _Reader, number: int, resource: Mapping[str, obj
         return
     for item in items:
         link = item.get("linkId") if isinstance(item, Mapping) else None
+        if link == "qr-diary-timezone" and isinstance(item, Mapping):
+            reader.zone_stated = _fhir_string_answer(item)
+            continue
         if isinstance(link, str) and link.startswith(_QR_SUMMARY_PREFIXES):
             continue  # the diary's details and the app's own sums
         if not isinstance(item, Mapping) or not isinstance(link, str):
@@ -493,9 +592,10 @@ def _from_fhir(text: str, reader: _Reader, labels: dict[int, str]) -> None:
 # --- Both --------------------------------------------------------------------------------
 
 
-def parse_my_flow_check(data: bytes, *, time_zone: str) -> list[DiaryEvent]:
-    """The diary-v1 events of a My Flow Check export (CSV or FHIR JSON), times converted
-    from UTC to the wall clock of ``time_zone`` (an IANA name), in time order.
+def parse_my_flow_check(data: bytes, *, clinic_time_zone: str) -> MyFlowCheckDiary:
+    """The diary-v1 events of a My Flow Check export (CSV or FHIR JSON), in time order,
+    their times converted from UTC to the wall clock of the zone the export names, or of
+    ``clinic_time_zone`` (an IANA name) when it names none or a name that is not a zone.
 
     Raises DiaryError naming every line (CSV) or entry (FHIR) that cannot be read; then
     nothing is imported. Never raises anything else, whatever the bytes.
@@ -503,7 +603,6 @@ def parse_my_flow_check(data: bytes, *, time_zone: str) -> list[DiaryEvent]:
     text = decode_diary_file(data).lstrip("\ufeff")
     if not text.strip():
         raise DiaryError([RowError(1, "", _("The file is empty."))])
-    zone = ZoneInfo(time_zone)
     labels: dict[int, str] = {}
     is_json = text.lstrip().startswith(("{", "["))
 
@@ -514,7 +613,7 @@ def parse_my_flow_check(data: bytes, *, time_zone: str) -> list[DiaryEvent]:
             return _("Entry %(number)d (id %(id)s)") % {"number": number, "id": labels[number]}
         return _("Entry %(number)d") % {"number": number}
 
-    reader = _Reader(zone, where)
+    reader = _Reader(where)
     if is_json:
         _from_fhir(text, reader, labels)
     else:
@@ -523,9 +622,19 @@ def parse_my_flow_check(data: bytes, *, time_zone: str) -> list[DiaryEvent]:
         reader.errors.append(RowError(1, "", _("The file has no diary entries.")))
     if reader.errors:
         raise DiaryError(reader.errors)
-    events = sorted(reader.events, key=lambda e: e.time)
+    stated = _known_zone(reader.zone_stated) if reader.zone_stated else None
+    zone = stated or ZoneInfo(clinic_time_zone)
+    # The wall clock in the patient's zone; equal times keep the order they happened in.
+    on_the_clock = sorted(
+        (
+            (replace(e, time=e.time.astimezone(zone).replace(tzinfo=None)), e.time)
+            for e in reader.events
+        ),
+        key=lambda pair: (pair[0].time, pair[1]),
+    )
+    events = [event for event, _moment in on_the_clock]
     try:
-        return parse_diary_csv(events_to_csv(events))
+        parsed = parse_diary_csv(events_to_csv(events))
     except DiaryError as error:  # a check of diary-v1 not made above: say where it came from
         named = []
         for row in error.errors:
@@ -537,3 +646,10 @@ def parse_my_flow_check(data: bytes, *, time_zone: str) -> list[DiaryEvent]:
             }
             named.append(RowError(source, row.field, message))
         raise DiaryError(named) from None
+    return MyFlowCheckDiary(
+        events=parsed,
+        time_zone=reader.zone_stated if stated else clinic_time_zone,
+        zone_stated=reader.zone_stated,
+        zone_from_export=stated is not None,
+        oz_read_as_ml=reader.oz_read_as_ml,
+    )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Assessment
+from assessments.models import Assessment, HomeLink
 from assessments.red_flags import referral_urgency
 from careplans.reviews import week_end
 from careplans.rules import BuiltPlan
@@ -297,6 +297,11 @@ class CarePlan(models.Model):
         _("reason for signing despite the safety warnings"), blank=True
     )
     signing_warnings = models.JSONField(default=list, blank=True)
+    # Issue 11: the patient's home-task link printed on this plan when it was signed (the
+    # stored PDF holds its token: what leaves the clinic checks it no longer works).
+    printed_home_link = models.ForeignKey(
+        HomeLink, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     objects = CarePlanQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic.models import (
@@ -38,6 +38,9 @@ from clinic.models import (
     PatientQuerySet,
     Role,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -244,10 +247,18 @@ def log_command_access(
 
 
 def log_home_link_access(
-    request: HttpRequest, patient: Patient, what: str, *, action: str, user: User | None = None
+    request: HttpRequest,
+    patient: Patient,
+    what: StrOrPromise,
+    *,
+    action: str,
+    user: User | None = None,
 ) -> None:
     """What happened through a patient's home-task link: opened, answered, a wrong birth
-    date, locked. The token never reaches the log: the page is named without it."""
+    date, locked. The token never reaches the log: the page is named without it. Worded in
+    the clinic's language (the page itself is in the patient's)."""
+    with translation.override(patient.clinic.language):
+        what = str(what)
     match = request.resolver_match
     page = f"patient link: {match.url_name}" if match is not None else "patient link"
     AccessLog.objects.create(

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from assessments import classification
@@ -68,6 +69,18 @@ def _replaced_by(plan: CarePlan) -> int | None:
 def _plan_facts(plan: CarePlan) -> fhir.PlanFacts:
     items = plan.items.filter(removed=False).order_by("position")
     pdf = None
+    printed = plan.printed_home_link
+    if plan.is_signed and printed is not None and printed.works_at(timezone.now()):
+        # Issue 11: the stored PDF prints the patient's home-task link; a key to their
+        # pages must not leave the clinic while it still works.
+        raise ExportError(
+            _(
+                "the signed plan prints the patient's home-task link, which works until "
+                "%(until)s: stop the link on the patient page (and hand over a new one), or "
+                "export after that date"
+            )
+            % {"until": date_format(timezone.localtime(printed.expires_at), "DATE_FORMAT")}
+        )
     if plan.is_signed:
         try:
             pdf = signed_pdf(plan)
@@ -144,7 +157,9 @@ def fhir_bundle(
     assessment, plan = chosen_records(patient, assessment=assessment, plan=plan)
     if plan is not None:
         plan = (
-            CarePlan.objects.select_related("patient__clinic", "signed_by", "created_by")
+            CarePlan.objects.select_related(
+                "patient__clinic", "signed_by", "created_by", "printed_home_link"
+            )
             .prefetch_related(Prefetch("items", queryset=CarePlanItem.objects.all()))
             .get(pk=plan.pk)
         )

@@ -13,8 +13,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import diary, home_tokens, wallclock
@@ -31,6 +30,9 @@ from assessments.services.assessments import NotADraft, assessment_create
 from assessments.services.diary import diary_replace
 from assessments.services.questionnaires import assessment_questionnaires_save
 from clinic.models import Patient
+
+# NICE: a bladder diary of at least 3 days at first presentation.
+DEFAULT_DIARY_DAYS = 3
 
 
 class HomeTasksClosed(Exception):
@@ -79,19 +81,30 @@ def home_link_usable(patient: Patient) -> HomeLink | None:
     )
 
 
+@transaction.atomic
 def home_birth_date_check(*, link: HomeLink, answer: date) -> bool:
-    """True when the answer is the patient's birth date. Each wrong answer is counted in
-    the database (two phones at once cannot both get a fifth try); the fifth locks the
-    link and tells the clinic."""
+    """True when the answer is the patient's birth date and the link still works. The
+    link is read again under a lock, so answers sent at once are counted one after the
+    other: none gets past a lock another one set. Five wrong answers in a row lock the
+    link and tell the clinic; a right answer starts the count again (a patient who
+    mistypes now and then over two weeks is not locked out)."""
+    current = HomeLink.objects.select_for_update().get(pk=link.pk)
+    if not current.works_at(timezone.now()):
+        link.locked_at, link.revoked_at = current.locked_at, current.revoked_at
+        return False
     if answer == link.patient.date_of_birth:
+        if current.wrong_birth_dates:
+            HomeLink.objects.filter(pk=link.pk).update(wrong_birth_dates=0)
+        link.wrong_birth_dates = 0
         return True
-    with transaction.atomic():
-        HomeLink.objects.filter(pk=link.pk).update(wrong_birth_dates=F("wrong_birth_dates") + 1)
-        link.refresh_from_db(fields=["wrong_birth_dates", "locked_at"])
-        if link.wrong_birth_dates >= HomeLink.MAX_BIRTH_DATE_TRIES and link.locked_at is None:
-            link.locked_at = timezone.now()
-            link.save(update_fields=["locked_at"])
-            transaction.on_commit(lambda: _tell_clinic_locked(link))
+    current.wrong_birth_dates += 1
+    fields = ["wrong_birth_dates"]
+    if current.wrong_birth_dates >= HomeLink.MAX_BIRTH_DATE_TRIES:
+        current.locked_at = timezone.now()
+        fields.append("locked_at")
+        transaction.on_commit(lambda: _tell_clinic_locked(current))
+    current.save(update_fields=fields)
+    link.wrong_birth_dates, link.locked_at = current.wrong_birth_dates, current.locked_at
     return False
 
 
@@ -99,6 +112,13 @@ def _tell_clinic_locked(link: HomeLink) -> None:
     clinic = link.patient.clinic
     if not clinic.email:
         return  # the dashboard shows the locked link anyway
+    # In the clinic's language, whatever language the patient's page was in.
+    with translation.override(clinic.language):
+        _send_locked_mail(link)
+
+
+def _send_locked_mail(link: HomeLink) -> None:
+    clinic = link.patient.clinic
     send_mail(
         subject=_("FloorPlan: a patient link was locked"),
         message=_(
@@ -291,7 +311,15 @@ def home_tasks_accept(*, tasks: HomeTasks, user: User, assessment: Assessment | 
         assessment = assessment_create(patient=current.patient, therapist=user, kind=Kind.INTAKE)
     elif assessment.patient_id != current.patient_id or assessment.status != Status.DRAFT:
         raise NotADraft()
-    answers = complete_answers(current)
+    # Only what is still asked for: a questionnaire taken off the tasks, or a diary no
+    # longer wanted (0 days), stays with the tasks and out of the record.
+    answers = {
+        name: value
+        for name, value in complete_answers(current).items()
+        if name in current.questionnaires
+    }
+    if not current.diary_days:
+        events = []
     if answers:
         merged = {**(assessment.questionnaires or {}), **answers}
         assessment = assessment_questionnaires_save(
@@ -308,10 +336,13 @@ def home_tasks_accept(*, tasks: HomeTasks, user: User, assessment: Assessment | 
 
 @transaction.atomic
 def home_tasks_set_aside(*, tasks: HomeTasks, user: User) -> None:
-    """Not accepted (kept, never deleted): e.g. a diary sent twice."""
-    HomeTasks.objects.filter(pk=tasks.pk, accepted_at=None, set_aside_at=None).update(
-        set_aside_at=timezone.now(), set_aside_by=user
-    )
+    """Not accepted (kept, never deleted): e.g. a diary sent twice. Only what the patient
+    sent in and nobody has accepted or set aside yet (raises HomeTasksClosed)."""
+    changed = HomeTasks.objects.filter(
+        pk=tasks.pk, submitted_at__isnull=False, accepted_at=None, set_aside_at=None
+    ).update(set_aside_at=timezone.now(), set_aside_by=user)
+    if not changed:
+        raise HomeTasksClosed()
 
 
 def diary_day(tasks: HomeTasks, today: date) -> int:

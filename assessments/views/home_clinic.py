@@ -289,7 +289,17 @@ def home_tasks_review(request: AuthenticatedHttpRequest, tasks_id: int) -> HttpR
     form = AcceptForm(request.POST or None, drafts=_drafts(patient))
     if request.method == "POST":
         if "set_aside" in request.POST:
-            home_services.home_tasks_set_aside(tasks=tasks, user=request.user)
+            try:
+                home_services.home_tasks_set_aside(tasks=tasks, user=request.user)
+            except home_services.HomeTasksClosed:
+                messages.error(
+                    request,
+                    _(
+                        "Not set aside: it was already accepted or set aside, or the patient "
+                        "has not sent it in yet."
+                    ),
+                )
+                return redirect("patient_detail", patient_id=patient.pk)
             log_access(
                 request, patient, _("Set aside what a patient sent in"), action=AuditAction.EDIT
             )

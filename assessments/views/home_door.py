@@ -79,15 +79,23 @@ def home_check(request: HttpRequest, token: str) -> HttpResponse:
             if home_birth_date_check(link=link, answer=form.cleaned_data["date_of_birth"]):
                 mark_verified(request, link)
                 log_home_link_access(
-                    request, patient, "birth date given", action=AuditAction.HOME_LINK
+                    request,
+                    patient,
+                    gettext_lazy("Patient link opened: birth date given"),
+                    action=AuditAction.HOME_LINK,
                 )
                 return redirect("home_tasks", token=token)
-            log_home_link_access(request, patient, "wrong birth date", action=AuditAction.HOME_LINK)
+            log_home_link_access(
+                request,
+                patient,
+                gettext_lazy("Patient link: wrong birth date"),
+                action=AuditAction.HOME_LINK,
+            )
             if link.locked_at is not None:
                 log_home_link_access(
                     request,
                     patient,
-                    f"locked after {HomeLink.MAX_BIRTH_DATE_TRIES} wrong birth dates",
+                    gettext_lazy("Patient link locked after five wrong birth dates"),
                     action=AuditAction.HOME_LINK,
                 )
                 return link_not_working(request, link)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from assessments import diary
 from assessments.models import HomeTasks
-from assessments.my_flow_check import parse_my_flow_check
+from assessments.my_flow_check import parse_my_flow_check, zone_sentence
 from assessments.services.home import home_tasks_import
 from clinic.access import AuthenticatedHttpRequest, log_access, patient_for_user
 from clinic.models import AuditAction
@@ -48,10 +48,11 @@ def home_import_my_flow_check(request: AuthenticatedHttpRequest, patient_id: int
     if posted and form.is_valid():
         data = form.cleaned_data["file"].read(diary.MAX_FILE_BYTES + 1)
         try:
-            events = parse_my_flow_check(data, time_zone=settings.TIME_ZONE)
+            read = parse_my_flow_check(data, clinic_time_zone=settings.TIME_ZONE)
         except diary.DiaryError as error:
             errors = error.errors
         else:
+            events = read.events
             home_tasks_import(
                 patient=patient,
                 user=request.user,
@@ -61,9 +62,20 @@ def home_import_my_flow_check(request: AuthenticatedHttpRequest, patient_id: int
             days = diary.diary_metrics(events)["days_recorded"]
             messages.success(
                 request,
-                _("Imported: %(entries)d entries over %(days)d days, waiting for review.")
-                % {"entries": len(events), "days": days},
+                _(
+                    "Imported: %(entries)d entries over %(days)d days (%(clock)s), "
+                    "waiting for review."
+                )
+                % {"entries": len(events), "days": days, "clock": zone_sentence(read)},
             )
+            if read.oz_read_as_ml:
+                messages.info(
+                    request,
+                    _(
+                        "Volumes read as millilitres: this export comes from an older version "
+                        "of the app, which wrote millilitres even when set to ounces."
+                    ),
+                )
             if not days:
                 messages.warning(
                     request,

@@ -18,10 +18,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import home_tokens
-from assessments.models import Assessment, Status
+from assessments.models import Assessment, HomeTasks, Status
 from assessments.red_flags import EMERGENCY
 from assessments.selectors import assessment_to_intake, diary_events
-from assessments.services.home import home_link_create
+from assessments.services.home import DEFAULT_DIARY_DAYS, home_link_create, home_tasks_send
 from careplans import rules
 from careplans.documents import PageOneDoesNotFit, Printable, render_pdf
 from careplans.models import (
@@ -343,9 +343,22 @@ def _store_signature(
         plan.save(update_fields=[*SIGNATURE_FIELDS, "pdf", "pdf_sha256"])
         reviews_schedule(plan=plan)
         if home_token:
-            # The link printed on the plan works from the moment the plan is signed.
+            # The link printed on the plan works from the moment the plan is signed, and
+            # leads to a diary to keep before the review (unless tasks are open already).
             assert signed.signed_by is not None
-            home_link_create(patient=plan.patient, user=signed.signed_by, token=home_token)
+            link, _token = home_link_create(
+                patient=plan.patient, user=signed.signed_by, token=home_token
+            )
+            plan.printed_home_link = link
+            plan.save(update_fields=["printed_home_link"])
+            if not HomeTasks.objects.open().filter(patient=plan.patient).exists():
+                home_tasks_send(
+                    patient=plan.patient,
+                    user=signed.signed_by,
+                    questionnaires=[],
+                    diary_days=DEFAULT_DIARY_DAYS,
+                    due_on=plan.next_review_on,
+                )
     except BaseException:
         plan.pdf.delete(save=False)  # the row was not stored: nor is its file kept
         raise

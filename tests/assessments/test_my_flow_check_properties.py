@@ -1,5 +1,6 @@
 """My Flow Check import, properties: any input gives events or a DiaryError naming where,
-never another exception; a well-formed export reads back on the clinic's clock."""
+never another exception; a well-formed export reads back on the clock of the zone it
+states, or on the clinic's when it states none."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -20,14 +21,16 @@ HEADER = (
 
 def check(data: bytes, zone: str) -> None:
     try:
-        events = parse_my_flow_check(data, time_zone=zone)
+        diary = parse_my_flow_check(data, clinic_time_zone=zone)
     except DiaryError as error:
         assert error.errors
         for row in error.errors:
             assert row.line >= 1
             assert row.message
         return
+    events = diary.events
     assert events
+    assert diary.time_zone == (diary.zone_stated if diary.zone_from_export else zone)
     for event in events:
         assert isinstance(event, DiaryEvent)
         assert event.event in EVENT_TYPES
@@ -78,6 +81,10 @@ CELLS = st.sampled_from(
         "volume_unit",
         "type",
         "timestamp",
+        "timezone",
+        "Europe/London",
+        "Pacific/Kiritimati",
+        "Not/AZone",
     ]
 ) | st.text(max_size=12)
 
@@ -180,7 +187,7 @@ def test_an_export_reads_back_on_the_clinics_clock(rows, zone):
         stamp = stamp.replace("+00:00", "Z")
         amount = volume if kind in ("void", "drink") else ""
         lines.append(f"{kind},{stamp},1,{amount},,,,,,,,,")
-    events = parse_my_flow_check("\n".join(lines).encode(), time_zone=zone)
+    events = parse_my_flow_check("\n".join(lines).encode(), clinic_time_zone=zone).events
     expected = sorted(
         (
             moment.replace(microsecond=0).astimezone(ZoneInfo(zone)).replace(tzinfo=None),
@@ -193,3 +200,14 @@ def test_an_export_reads_back_on_the_clinics_clock(rows, zone):
     # A wall clock is never more than a day from UTC.
     for event in events:
         assert any(abs(event.time - m.replace(tzinfo=None)) < timedelta(days=1) for m, _, _ in rows)
+
+
+@settings(max_examples=50)
+@given(INSTANTS, ZONES, ZONES)
+def test_the_zone_an_export_states_wins_over_the_clinics(moment, stated, clinic):
+    stamp = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    data = f"## METADATA\nkey,value\ntimezone,{stated}\n## EVENTS\n{HEADER}\nwake,{stamp},1"
+    diary = parse_my_flow_check(data.encode(), clinic_time_zone=clinic)
+    local = moment.replace(microsecond=0).astimezone(ZoneInfo(stated)).replace(tzinfo=None)
+    assert [e.time for e in diary.events] == [local]
+    assert (diary.time_zone, diary.zone_from_export) == (stated, True)

@@ -279,6 +279,7 @@ def test_a_clinic_created_in_the_admin_gets_the_spanish_drafts(client, db) -> No
         "language": "en",
         "english_spelling": "uk",
         "record_number_pattern": "R{number:04}",
+        "home_link_days": 14,
         "memberships-TOTAL_FORMS": 0,
         "memberships-INITIAL_FORMS": 0,
     }

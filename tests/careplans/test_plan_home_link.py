@@ -3,13 +3,15 @@ the plan being signed: a new link (the old one stops), its QR code and typed cod
 
 import io
 
+import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
 from assessments import home_tokens
-from assessments.models import HomeLink
-from assessments.services.home import home_link_create
+from assessments.models import HomeLink, HomeTasks
+from assessments.services.home import home_link_create, home_link_revoke
 from careplans import services
+from practice.fhir_export import ExportError, fhir_bundle
 
 SITE = "https://clinic.example/"
 
@@ -74,3 +76,28 @@ def test_an_emergency_plan_prints_no_link(plan, therapist):
     services.careplan_sign(plan=plan, user=therapist, link_base=SITE, reason="checked")
     assert not HomeLink.objects.filter(patient=assessment.patient).exists()
     assert "/p/" not in pdf_text(plan)
+
+
+def test_the_printed_link_leads_to_a_diary_to_keep_before_the_review(plan, therapist):
+    clinic = plan.patient.clinic
+    clinic.home_link_on_plan = True
+    clinic.save()
+    services.careplan_sign(plan=plan, user=therapist, link_base=SITE)
+    plan.refresh_from_db()
+    tasks = HomeTasks.objects.get(patient=plan.patient, submitted_at=None)
+    assert tasks.diary_days == 3
+    assert tasks.due_on == plan.next_review_on
+    assert plan.printed_home_link == HomeLink.objects.get(patient=plan.patient, revoked_at=None)
+
+
+def test_the_fhir_export_refuses_while_the_printed_link_works(plan, therapist):
+    clinic = plan.patient.clinic
+    clinic.home_link_on_plan = True
+    clinic.save()
+    services.careplan_sign(plan=plan, user=therapist, link_base=SITE)
+    plan.refresh_from_db()
+    with pytest.raises(ExportError, match="home-task link"):
+        fhir_bundle(patient=plan.patient)
+    home_link_revoke(link=plan.printed_home_link, user=therapist)
+    bundle = fhir_bundle(patient=plan.patient)
+    assert any(e["resource"]["resourceType"] == "DocumentReference" for e in bundle["entry"])
