@@ -18,6 +18,8 @@ def setup_django() -> None:
     os.environ["FLOORPLAN_VAR_DIR"] = tempfile.mkdtemp(prefix="floorplan-bench-")
     os.environ.update(DEBUG="0", SECURE_HTTPS="0", MANIFEST_STATIC="0")
     os.environ.pop("DATABASE_URL", None)
+    # One JSON line per request would bury the figures (bench_load's server keeps its own).
+    os.environ.setdefault("REQUEST_LOG", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
     import warnings
 

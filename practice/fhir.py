@@ -32,7 +32,7 @@ import base64
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -893,35 +893,14 @@ def validate_bundle(bundle: Mapping[str, Any]) -> None:
 
 
 def score_parts(name: str, score: object) -> list[tuple[str, object]]:
-    """A questionnaire's scores as (part, value), the total first."""
+    """A questionnaire's scores as (part, value), the total first (the fields of its score
+    in assessments.questionnaires, so a new subscale is exported without a change here)."""
     if name == "iqq3":
         return [("type", score)]
-    if name == "pfdi20":
-        assert isinstance(score, q.PFDI20Score)
-        return [
-            ("total", score.total),
-            ("popdi6", score.popdi6),
-            ("cradi8", score.cradi8),
-            ("udi6", score.udi6),
-        ]
-    if name == "pfiq7":
-        assert isinstance(score, q.PFIQ7Score)
-        return [
-            ("total", score.total),
-            ("bladder", score.bladder),
-            ("bowel", score.bowel),
-            ("prolapse", score.prolapse),
-        ]
-    if name == "iciq_ui_sf":
-        assert isinstance(score, q.ICIQUISFScore)
-        return [
-            ("total", score.total),
-            ("frequency", score.frequency),
-            ("amount", score.amount),
-            ("interference", score.interference),
-        ]
-    assert isinstance(score, q.OABV8Score)
-    return [("total", score.total), ("suggests_oab", score.suggests_oab)]
+    assert is_dataclass(score) and not isinstance(score, type)
+    values = {part.name: getattr(score, part.name) for part in fields(score)}
+    total = values.pop("total")
+    return [("total", total), *values.items()]
 
 
 def _options(base: str, name: str, answers: Sequence[tuple[object, str]]) -> list[dict[str, Any]]:
