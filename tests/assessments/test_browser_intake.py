@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments.models import Assessment, Status
 from tests.conftest import log_in
@@ -31,7 +32,7 @@ def test_intake_with_a_red_flag_and_a_diary(page, patient, therapist):
     # Ticking a red flag shows the banner at once, before saving.
     assert not page.locator("#red-flag-live").is_visible()
     page.get_by_role("checkbox", name="Visible haematuria (urgent at 45").check()
-    assert page.locator("#red-flag-live").is_visible()
+    expect(page.locator("#red-flag-live")).to_be_visible()
     # Straight to the examination from the steps: what was typed is saved on the way.
     page.get_by_role("navigation", name="Intake steps").get_by_role(
         "link", name="Examination"

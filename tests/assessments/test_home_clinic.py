@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from assessments import diary, home_tokens
 from assessments.models import Assessment, HomeDiaryEntry, HomeLink, HomeTasks, Kind, Status
@@ -475,8 +476,9 @@ def test_a_therapist_sends_tasks_hands_over_the_link_and_reviews(page, patient, 
     page.get_by_role("heading", name="Hand over the patient's link").wait_for()
     url = page.get_by_test_id("handover-url").input_value()
     assert url.startswith(page.url.split("/patients/")[0] + "/p/")
-    assert page.get_by_role("button", name="Copy").is_visible()
-    assert page.get_by_role("button", name="Print slip").is_visible()
+    # The script shows these buttons once it runs; wait for it rather than read too early.
+    expect(page.get_by_role("button", name="Copy")).to_be_visible()
+    expect(page.get_by_role("button", name="Print slip")).to_be_visible()
     assert page.get_by_label("Patient's email address").input_value() == "maria@example.org"
     assert check_here(page, "handover") == []
     shoot(page, "handover")
