@@ -188,6 +188,16 @@ def page(browser, live_server):
     context.close()
 
 
+def load_next_page(page, target) -> None:
+    """Click ``target`` (a button that sends a form, or a link) and wait until the page it
+    opens has loaded and run its scripts. A click alone does not wait for that, and
+    ``wait_for_url`` returns at once when the next page has the same address (a form shown
+    again with its errors, a redirect back to the same page): a read straight after would
+    see the old page, or the new one before its scripts ran."""
+    with page.expect_navigation():
+        target.click()
+
+
 def log_in(page, username: str, password: str = "test-pass-123") -> None:
     page.goto("/login/")
     page.get_by_label("Username").fill(username)

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from assessments import questionnaires, wallclock
 from assessments.models import Assessment, HomeTasks
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -297,7 +297,7 @@ def test_home_tasks_from_sending_to_the_assessment(page, phone, patient, tmp_pat
     page.wait_for_url(f"**/assessments/{uploaded.pk}/diary/")
     upload = page.locator("#diary-upload")
     upload.locator("input[type=file]").set_input_files(write_csv(tmp_path / "diary.csv", entries))
-    upload.get_by_role("button", name="Upload").click()
+    load_next_page(page, upload.get_by_role("button", name="Upload"))
     expect(
         page.get_by_text(f"Diary uploaded: {len(entries)} rows now make up the diary.")
     ).to_be_visible()

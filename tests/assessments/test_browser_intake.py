@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Status
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 from tests.factories import AssessmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -63,8 +63,7 @@ def test_intake_with_a_red_flag_and_a_diary(page, patient, therapist):
     review = Assessment.objects.get(kind="review")
     page.goto(f"/assessments/{review.pk}/diary/")
     page.get_by_label("Diary file (CSV)").set_input_files(str(DIARY))
-    page.get_by_role("button", name="Upload").click()
-    page.wait_for_url("**/diary/")
+    load_next_page(page, page.get_by_role("button", name="Upload"))
     assert review.diary_entries.count() == 17
     page.goto(f"/assessments/{review.pk}/")
     frequency = page.locator(
@@ -91,8 +90,7 @@ def test_referral_clears_the_banner(page, patient, therapist):
     log_in(page, "tess")
     page.goto(f"/assessments/{assessment.pk}/")
     page.get_by_label("Referral made").fill("Urogynaecology, urgent letter sent today")
-    page.get_by_role("button", name="Record the referral").click()
-    page.wait_for_url("**/assessments/*/")
+    load_next_page(page, page.get_by_role("button", name="Record the referral"))
     assert not page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()
     page.goto(f"/patients/{patient.pk}/")
     assert not page.get_by_text("Urgent: the GP (family doctor) within days").is_visible()

@@ -21,7 +21,7 @@ from assessments.services.diary import diary_replace
 from clinic.models import AccessLog, AuditAction
 from tests.clinic.test_clinic_settings import data as settings_data
 from tests.clinic.test_clinic_settings import url as settings_url
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 from tests.factories import AssessmentFactory, PatientFactory
 from tests.practice.test_browser_accessibility import check_here
 
@@ -467,11 +467,11 @@ def test_a_therapist_sends_tasks_hands_over_the_link_and_reviews(page, patient, 
     log_in(page, "tess")
     page.goto(reverse("patient_detail", args=[patient.pk]))
     assert check_here(page, "patient page") == []
-    page.get_by_role("link", name="Send home tasks").click()
+    load_next_page(page, page.get_by_role("link", name="Send home tasks"))
     assert check_here(page, "send form") == []
     page.get_by_label("PFDI-20: pelvic floor distress (20 questions)").check()
     page.get_by_label("3IQ: which type of leaking (3 questions)").check()
-    page.get_by_role("button", name="Send the tasks").click()
+    load_next_page(page, page.get_by_role("button", name="Send the tasks"))
 
     page.get_by_role("heading", name="Hand over the patient's link").wait_for()
     url = page.get_by_test_id("handover-url").input_value()

@@ -19,6 +19,7 @@ from assessments.services.home import (
     home_link_create,
     home_tasks_send,
 )
+from tests.conftest import load_next_page
 from tests.factories import PatientFactory
 from tests.practice.test_browser_accessibility import serious_violations
 
@@ -493,7 +494,7 @@ def test_every_patient_page_on_a_phone(page, live_server, patient, therapist):
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(f"**{url('home_tasks', token)}")
     look("1-tasks")
-    page.get_by_role("link", name=re.compile("Your pelvic floor symptoms")).click()
+    load_next_page(page, page.get_by_role("link", name=re.compile("Your pelvic floor symptoms")))
     look("2-questionnaire")
     page.get_by_text("Yes, somewhat").first.click()
     page.get_by_role("button", name="Save and next").click()
@@ -505,15 +506,14 @@ def test_every_patient_page_on_a_phone(page, live_server, patient, therapist):
     page.locator("summary").click()
     page.get_by_label("Amount in mL").fill("300")
     page.get_by_text("3 – Strong").click()
-    page.get_by_role("button", name="I went to the toilet").click()
-    page.wait_for_url(f"**{url('home_diary', token)}")
+    load_next_page(page, page.get_by_role("button", name="I went to the toilet"))
     assert page.get_by_text(re.compile(r"Saved: toilet at \d\d:\d\d\.")).is_visible()
     look("5-diary-saved")
     page.locator("summary").click()
     page.get_by_label("Amount in mL").fill("99999")
-    page.get_by_role("button", name="I had a drink").click()
+    load_next_page(page, page.get_by_role("button", name="I had a drink"))
     look("6-diary-error")
-    page.get_by_role("link", name=re.compile("Change")).first.click()
+    load_next_page(page, page.get_by_role("link", name=re.compile("Change")).first)
     look("7-diary-entry")
     page.goto(url("home_submit", token))
     look("8-submit")

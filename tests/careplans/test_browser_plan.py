@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from careplans.models import CarePlan, PlanStatus
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,21 +36,18 @@ def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library)
     assert pfmt.dosing["hold_s"] == 5
 
     page.get_by_label("Personal note to the patient").fill("Small steps, every day.")
-    page.get_by_role("button", name="Save note").click()
-    page.wait_for_url("**/plans/*/")
+    load_next_page(page, page.get_by_role("button", name="Save note"))
 
     # Without breathing the plan breaks safety rule 3: signing asks why, and keeps it.
     assert page.locator("#safety-check").is_visible()
-    page.get_by_role("button", name="Sign despite the warnings").click()
-    page.wait_for_url("**/plans/*/")
+    load_next_page(page, page.get_by_role("button", name="Sign despite the warnings"))
     assert page.get_by_text("say why you sign it as it is").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
     page.get_by_label("Why sign it despite the safety warnings?").fill(
         "Breathing is part of her yoga practice every day"
     )
-    page.get_by_role("button", name="Sign despite the warnings").click()
-    page.wait_for_url("**/plans/*/")
+    load_next_page(page, page.get_by_role("button", name="Sign despite the warnings"))
     assert page.get_by_text("A signed plan never changes.").is_visible()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SIGNED
@@ -61,8 +58,7 @@ def test_build_edit_sign_and_download_a_plan(page, complete_assessment, library)
     assert response.headers["content-type"] == "application/pdf"
     assert hashlib.sha256(response.body()).hexdigest() == plan.pdf_sha256
 
-    page.get_by_role("button", name="Change it (new version)").click()
-    page.wait_for_url("**/plans/*/")
+    load_next_page(page, page.get_by_role("button", name="Change it (new version)"))
     assert page.get_by_role("button", name="Sign despite the warnings").is_visible()
     assert CarePlan.objects.filter(version=2, supersedes=plan).exists()
     assert page.console_errors == []

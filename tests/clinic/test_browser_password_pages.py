@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 from tests.practice.test_browser_accessibility import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def test_locked_out_then_back_in_through_a_reset_link(phone, therapist):
         phone.goto("/login/")
         phone.get_by_label("Username").fill("tess")
         phone.get_by_label("Password").fill("a-wrong-guess")
-        phone.get_by_role("button", name="Log in").click()
+        load_next_page(phone, phone.get_by_role("button", name="Log in"))
 
     assert phone.get_by_role("heading", name="Too many failed sign-ins").is_visible()
     assert phone.get_by_text("ask your clinic admin to unlock your account").is_visible()
@@ -35,9 +35,9 @@ def test_locked_out_then_back_in_through_a_reset_link(phone, therapist):
     # The browser reports the lockout page's own 429 status as a console error.
     phone.console_errors.clear()
 
-    phone.get_by_role("link", name="Forgot your password?").click()
+    load_next_page(phone, phone.get_by_role("link", name="Forgot your password?"))
     phone.get_by_label("Email").fill("tess@example.org")
-    phone.get_by_role("button", name="Send the link").click()
+    load_next_page(phone, phone.get_by_role("button", name="Send the link"))
     assert phone.get_by_role("heading", name="Check your e-mail").is_visible()
     assert serious_violations(phone) == []
 
@@ -47,7 +47,7 @@ def test_locked_out_then_back_in_through_a_reset_link(phone, therapist):
     phone.locator("#id_new_password1").fill("pelvic-floor-spring-2026")
     phone.get_by_label("New password confirmation").fill("pelvic-floor-spring-2026")
     assert serious_violations(phone) == []
-    phone.get_by_role("button", name="Set the new password").click()
+    load_next_page(phone, phone.get_by_role("button", name="Set the new password"))
     assert phone.get_by_role("heading", name="Password set").is_visible()
 
     log_in(phone, "tess", "pelvic-floor-spring-2026")

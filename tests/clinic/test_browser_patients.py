@@ -3,7 +3,7 @@
 import pytest
 
 from clinic.models import Patient
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,16 +17,15 @@ def test_log_in_create_a_patient_and_find_them(page, clinic, therapist):
     page.get_by_label("Date of birth").fill("1984-06-30")
     page.get_by_label("Vulva").check()
     page.get_by_label("Pronouns").fill("she/her")
-    page.get_by_role("button", name="Save").click()
+    load_next_page(page, page.get_by_role("button", name="Save"))
 
-    page.wait_for_url("**/patients/*/")
     assert page.get_by_role("heading", name="Noor Haddad").is_visible()
     assert Patient.objects.get().record_number == "R2001"
 
-    page.get_by_role("link", name="Patients").click()
+    load_next_page(page, page.get_by_role("link", name="Patients"))
     page.get_by_label("Search").fill("hadd")
-    page.get_by_role("button", name="Find").click()
-    page.get_by_role("link", name="Haddad, Noor").click()
+    load_next_page(page, page.get_by_role("button", name="Find"))
+    load_next_page(page, page.get_by_role("link", name="Haddad, Noor"))
     assert page.get_by_text("she/her").first.is_visible()
     assert page.console_errors == []  # the Content-Security-Policy blocks nothing we serve
 
@@ -36,7 +35,7 @@ def test_a_form_error_keeps_what_was_typed(page, clinic, therapist):
     page.goto("/patients/new/")
     page.get_by_label("First name").fill("Noor")
     page.get_by_label("Last name").fill("Haddad")
-    page.get_by_role("button", name="Save").click()
+    load_next_page(page, page.get_by_role("button", name="Save"))
     assert page.get_by_text("Please correct the fields marked below").is_visible()
     assert page.get_by_label("Last name").input_value() == "Haddad"
     assert not Patient.objects.exists()

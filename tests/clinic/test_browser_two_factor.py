@@ -7,7 +7,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 
-from tests.conftest import log_in
+from tests.conftest import load_next_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,17 +31,17 @@ def serious_violations(page) -> list[str]:
 def test_enrol_then_sign_in_with_password_and_code(page, clinic, therapist):
     log_in(page, "tess")
     page.get_by_role("button", name="Tess Morgan").click()  # the user menu
-    page.get_by_role("link", name="Two-factor sign-in").click()
+    load_next_page(page, page.get_by_role("link", name="Two-factor sign-in"))
     assert page.get_by_role("heading", name="Set up two-factor sign-in").is_visible()
     assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
     assert serious_violations(page) == []
     secret = page.locator("#two-factor-secret").inner_text()
 
     page.get_by_label("6-digit code from the app").fill(app_code(secret))
-    page.get_by_role("button", name="Turn on two-factor sign-in").click()
+    load_next_page(page, page.get_by_role("button", name="Turn on two-factor sign-in"))
     assert page.get_by_text("Print or save these codes now").is_visible()
     assert page.locator(".backup-codes li").count() == 10
-    page.get_by_role("link", name="I have saved them: continue").click()
+    load_next_page(page, page.get_by_role("link", name="I have saved them: continue"))
     assert page.get_by_role("heading", name="Your caseload today").is_visible()
 
     page.get_by_role("button", name="Log out").click()
