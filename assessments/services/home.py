@@ -7,7 +7,8 @@ goes through the same diary-v1 parser and questionnaire scoring as in clinic.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -345,11 +346,29 @@ def home_tasks_set_aside(*, tasks: HomeTasks, user: User) -> None:
         raise HomeTasksClosed()
 
 
-def diary_day(tasks: HomeTasks, today: date) -> int:
-    """Which day of the diary today is ("day 2 of 3"): counted from the first entry's date,
-    day 1 before any entry."""
-    first = tasks.diary_entries.order_by("time").values_list("time", flat=True).first()
-    if first is None:
-        return 1
-    start: datetime = wallclock.from_db(first)
-    return max(1, (today - start.date()).days + 1)
+@dataclass(frozen=True)
+class DiaryProgress:
+    """How far the patient's diary has come, for "day 2 of 3" on the patient's pages."""
+
+    asked: int  # the days the clinic asked for
+    day: int  # today's day of the diary, from the first entry's date; 1 before any entry
+    days_entered: int  # dates with at least one entry
+
+    @property
+    def done(self) -> bool:
+        return self.day > self.asked and self.days_entered >= self.asked
+
+    @property
+    def days_missing(self) -> bool:
+        """Past the last day but with days left empty (a paper diary copied in afterwards
+        starts on an early date): never "done", so the patient is asked for the rest."""
+        return self.day > self.asked and self.days_entered < self.asked
+
+
+def diary_progress(tasks: HomeTasks, today: date) -> DiaryProgress:
+    dates = {
+        wallclock.from_db(time).date()
+        for time in tasks.diary_entries.values_list("time", flat=True)
+    }
+    day = (today - min(dates)).days + 1 if dates else 1
+    return DiaryProgress(asked=tasks.diary_days, day=max(1, day), days_entered=len(dates))

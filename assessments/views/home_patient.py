@@ -28,7 +28,7 @@ from assessments.home_gate import PatientVisit, patient_link_page
 from assessments.models import HomeDiaryEntry, HomeTasks
 from assessments.services.home import (
     HomeTasksClosed,
-    diary_day,
+    diary_progress,
     home_answers_save,
     home_diary_add,
     home_diary_change,
@@ -110,13 +110,14 @@ def _questionnaire_rows(tasks: HomeTasks) -> list[dict[str, Any]]:
 def _diary_state(tasks: HomeTasks) -> dict[str, Any] | None:
     if not tasks.diary_days:
         return None
-    count = tasks.diary_entries.count()
-    day = diary_day(tasks, _now().date())
+    progress = diary_progress(tasks, _now().date())
     return {
-        "days": tasks.diary_days,
-        "day": day,
-        "past_last_day": day > tasks.diary_days,
-        "entries": count,
+        "days": progress.asked,
+        "day": progress.day,
+        "days_entered": progress.days_entered,
+        "done": progress.done,
+        "days_missing": progress.days_missing,
+        "entries": tasks.diary_entries.count(),
     }
 
 

@@ -298,6 +298,28 @@ def test_yesterday_is_listed_after_today_and_counts_as_day_one(visitor, token, t
     assert page.index("Today") < page.index("Yesterday")
 
 
+def test_a_diary_copied_in_from_paper_is_not_done_until_every_day_has_entries(
+    visitor, token, tasks
+):
+    # Day 1 kept on paper four days ago and typed in today: the calendar is past day 3, but
+    # two days have no entries, so the diary is not "done" and the patient is told so.
+    first = today() - timedelta(days=4)
+    log(visitor, token, "rise", at(first, "07:00"))
+    log(visitor, token, "void", at(first, "07:10"), volume_ml="300")
+    page = text(visitor.get(url("home_diary", token)))
+    assert "You have entries on 1 of the 3 days." in page
+    assert "If you kept a day on paper" in page
+    assert "are done" not in page
+    listing = text(visitor.get(url("home_tasks", token)))
+    assert "Entries on 1 of 3 days" in listing and "days done" not in listing
+
+    for offset in (3, 2):
+        log(visitor, token, "void", at(today() - timedelta(days=offset), "09:00"), volume_ml="250")
+    page = text(visitor.get(url("home_diary", token)))
+    assert "Your 3 days are done." in page
+    assert "All 3 days done" in text(visitor.get(url("home_tasks", token)))
+
+
 def test_an_entry_can_be_changed_then_deleted(visitor, token, tasks):
     yesterday = today() - timedelta(days=1)
     log(visitor, token, "void", at(yesterday, "21:15"), volume_ml="200")
