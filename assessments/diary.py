@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 
 from clinic.csv_rows import StrictRows, UnreadableLine
@@ -423,6 +423,27 @@ def diary_days(events: Sequence[DiaryEvent]) -> list[DiaryDay]:
             )
         )
     return days
+
+
+def days_kept(events: Sequence[DiaryEvent]) -> list[date]:
+    """The dates a patient kept the diary on (for "entries on 2 of the 3 days"). A day runs
+    from rise to rise (diary-v1), so an entry after bed and before the next rise belongs to
+    the evening before it, and a morning with nothing but getting up and the first void
+    only closes the day before."""
+    by_date: dict[date, list[DiaryEvent]] = {}
+    night_of: date | None = None
+    for event in sorted(events, key=lambda e: e.time):
+        if event.event == "rise":
+            night_of = None
+        by_date.setdefault(night_of or event.time.date(), []).append(event)
+        if event.event == "bed":
+            night_of = event.time.date()
+    return sorted(day for day, kept in by_date.items() if not _only_getting_up(kept))
+
+
+def _only_getting_up(events: Sequence[DiaryEvent]) -> bool:
+    others = [e.event for e in events if e.event != "rise"]
+    return len(others) < len(events) and others in ([], ["void"])
 
 
 def _is_urgency_episode(event: DiaryEvent) -> bool:

@@ -217,7 +217,12 @@ def _fill(entry: HomeDiaryEntry, event: diary.DiaryEvent) -> None:
 def home_diary_events(tasks: HomeTasks) -> list[diary.DiaryEvent]:
     """The patient's entries as diary-v1 events, read back through the diary-v1 parser so
     that every check of an uploaded diary applies (raises DiaryError naming the line)."""
-    rows = [
+    rows = _entries_as_events(tasks)
+    return diary.parse_diary_csv(diary.events_to_csv(rows)) if rows else []
+
+
+def _entries_as_events(tasks: HomeTasks) -> list[diary.DiaryEvent]:
+    return [
         diary.DiaryEvent(
             line=n,
             time=wallclock.from_db(entry.time),
@@ -228,7 +233,6 @@ def home_diary_events(tasks: HomeTasks) -> list[diary.DiaryEvent]:
         )
         for n, entry in enumerate(tasks.diary_entries.all(), start=2)
     ]
-    return diary.parse_diary_csv(diary.events_to_csv(rows)) if rows else []
 
 
 def complete_answers(tasks: HomeTasks) -> dict[str, Any]:
@@ -352,23 +356,26 @@ class DiaryProgress:
 
     asked: int  # the days the clinic asked for
     day: int  # today's day of the diary, from the first entry's date; 1 before any entry
-    days_entered: int  # dates with at least one entry
+    days_kept: int  # days with entries (assessments.diary.days_kept)
 
     @property
     def done(self) -> bool:
-        return self.day > self.asked and self.days_entered >= self.asked
+        return self.day > self.asked and self.days_kept >= self.asked
 
     @property
     def days_missing(self) -> bool:
         """Past the last day but with days left empty (a paper diary copied in afterwards
         starts on an early date): never "done", so the patient is asked for the rest."""
-        return self.day > self.asked and self.days_entered < self.asked
+        return self.day > self.asked and self.days_kept < self.asked
 
 
 def diary_progress(tasks: HomeTasks, today: date) -> DiaryProgress:
-    dates = {
-        wallclock.from_db(time).date()
-        for time in tasks.diary_entries.values_list("time", flat=True)
-    }
-    day = (today - min(dates)).days + 1 if dates else 1
-    return DiaryProgress(asked=tasks.diary_days, day=max(1, day), days_entered=len(dates))
+    # An entry dated ahead of today (the form allows a day ahead, for a slip of the date)
+    # counts towards nothing until its day comes.
+    events = [e for e in _entries_as_events(tasks) if e.time.date() <= today]
+    first = min((e.time.date() for e in events), default=today)
+    return DiaryProgress(
+        asked=tasks.diary_days,
+        day=(today - first).days + 1,
+        days_kept=len(diary.days_kept(events)),
+    )

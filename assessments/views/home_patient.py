@@ -114,7 +114,7 @@ def _diary_state(tasks: HomeTasks) -> dict[str, Any] | None:
     return {
         "days": progress.asked,
         "day": progress.day,
-        "days_entered": progress.days_entered,
+        "days_kept": progress.days_kept,
         "done": progress.done,
         "days_missing": progress.days_missing,
         "entries": tasks.diary_entries.count(),

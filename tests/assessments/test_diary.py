@@ -2,7 +2,7 @@
 
 import json
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from assessments.diary import (
     EVENT_TYPES,
     DiaryError,
     DiaryEvent,
+    days_kept,
     diary_days,
     diary_metrics,
     events_to_csv,
@@ -857,3 +858,43 @@ def test_a_nul_character_is_a_bad_line():
     with pytest.raises(DiaryError) as caught:
         parse_diary_csv(csv_text("2026-03-02T07:00,rise,,,", "2026-03-02T07:05,void,100,,a\x00b"))
     assert [(e.line, e.field) for e in caught.value.errors] == [(3, "note")]
+
+
+# --- The days a patient kept (for "entries on 2 of the 3 days") ---------------------------
+
+
+def test_days_kept_counts_each_date_with_entries():
+    assert days_kept(events("2026-03-02T09:00,drink,200,,", "2026-03-04T10:00,void,300,,")) == [
+        date(2026, 3, 2),
+        date(2026, 3, 4),
+    ]
+    assert days_kept([]) == []
+
+
+def test_the_night_belongs_to_the_evening_before_and_the_last_morning_closes_it():
+    # Two full days (rise to rise) and the third morning's getting up and first void.
+    kept = days_kept(
+        events(
+            *full_day(2, [300, 250], night=[200]),
+            *full_day(3, [280], night=[150]),
+            "2026-03-04T07:00,rise,,,",
+            "2026-03-04T07:05,void,310,,",
+        )
+    )
+    assert kept == [date(2026, 3, 2), date(2026, 3, 3)]
+
+
+def test_a_morning_with_more_than_the_first_void_is_a_day_kept():
+    kept = days_kept(
+        events(
+            "2026-03-04T07:00,rise,,,",
+            "2026-03-04T07:05,void,310,,",
+            "2026-03-04T08:00,drink,250,,",
+        )
+    )
+    assert kept == [date(2026, 3, 4)]
+
+
+def test_without_bed_and_rise_every_entry_counts_on_its_own_date():
+    kept = days_kept(events("2026-03-02T23:30,void,200,,", "2026-03-03T02:00,void,150,,"))
+    assert kept == [date(2026, 3, 2), date(2026, 3, 3)]

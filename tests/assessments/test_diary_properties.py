@@ -13,6 +13,7 @@ from assessments.diary import (
     EVENT_TYPES,
     DiaryError,
     DiaryEvent,
+    days_kept,
     diary_days,
     diary_metrics,
     events_to_csv,
@@ -227,6 +228,17 @@ def test_days_split_the_diary_from_the_first_rise(events):
             assert day.voided_volume_24h_ml is not None
             assert day.nocturnal_urine_volume_ml is not None
             assert day.nocturnal_urine_volume_ml <= day.voided_volume_24h_ml
+
+
+@given(diary)
+def test_days_kept_are_dates_of_entries_in_order(events):
+    kept = days_kept(events)
+    dates = {event.time.date() for event in events}
+    assert kept == sorted(set(kept))
+    # A night after midnight counts for the evening before, never for a date with no entry.
+    assert set(kept) <= dates
+    assert len(kept) <= len(dates)
+    assert bool(kept) or not any(e.event not in ("rise", "void") for e in events)
 
 
 @given(diary.map(lambda events: list({e.time: e for e in events}.values())), st.randoms())

@@ -301,20 +301,35 @@ def test_yesterday_is_listed_after_today_and_counts_as_day_one(visitor, token, t
 def test_a_diary_copied_in_from_paper_is_not_done_until_every_day_has_entries(
     visitor, token, tasks
 ):
-    # Day 1 kept on paper four days ago and typed in today: the calendar is past day 3, but
-    # two days have no entries, so the diary is not "done" and the patient is told so.
-    first = today() - timedelta(days=4)
-    log(visitor, token, "rise", at(first, "07:00"))
-    log(visitor, token, "void", at(first, "07:10"), volume_ml="300")
+    # Two days kept on paper and typed in days later: the calendar is past day 3, but only
+    # two days have entries, so the diary is not "done" and the patient is told so. The
+    # voids after midnight belong to the night before; the third morning's getting up and
+    # first void only close day 2; an entry dated tomorrow (a slip) counts for nothing yet.
+    one, two, three = (today() - timedelta(days=n) for n in (5, 4, 3))
+    for event, when, volume in (
+        ("rise", at(one, "07:00"), ""),
+        ("void", at(one, "07:10"), "300"),
+        ("drink", at(one, "08:00"), "250"),
+        ("bed", at(one, "22:30"), ""),
+        ("void", at(two, "03:15"), "200"),
+        ("rise", at(two, "07:00"), ""),
+        ("void", at(two, "07:05"), "280"),
+        ("bed", at(two, "23:00"), ""),
+        ("void", at(three, "02:00"), "150"),
+        ("rise", at(three, "06:45"), ""),
+        ("void", at(three, "06:50"), "310"),
+        ("void", at(today() + timedelta(days=1), "00:00"), "200"),  # within the day ahead
+    ):
+        log(visitor, token, event, when, volume_ml=volume)
+    assert HomeDiaryEntry.objects.filter(tasks=tasks).count() == 12
     page = text(visitor.get(url("home_diary", token)))
-    assert "You have entries on 1 of the 3 days." in page
-    assert "If you kept a day on paper" in page
+    assert "You have entries on 2 days; the clinic asked for 3." in page
+    assert "Add the days you kept on paper" in page
     assert "are done" not in page
     listing = text(visitor.get(url("home_tasks", token)))
-    assert "Entries on 1 of 3 days" in listing and "days done" not in listing
+    assert "Entries on 2 of 3 days" in listing and "days done" not in listing
 
-    for offset in (3, 2):
-        log(visitor, token, "void", at(today() - timedelta(days=offset), "09:00"), volume_ml="250")
+    log(visitor, token, "void", at(three, "11:30"), volume_ml="250")
     page = text(visitor.get(url("home_diary", token)))
     assert "Your 3 days are done." in page
     assert "All 3 days done" in text(visitor.get(url("home_tasks", token)))
