@@ -5,6 +5,8 @@
 our users must never see.
 """
 
+from contextlib import contextmanager
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
@@ -177,15 +179,25 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+@contextmanager
+def browser_tab(browser, live_server, **options):
+    """One tab in a browser context of its own (no cookie shared with another tab), which
+    keeps the console's errors in ``page.console_errors``."""
+    context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    with browser_tab(browser, live_server, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def load_next_page(page, target) -> None:

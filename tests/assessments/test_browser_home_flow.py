@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from assessments import questionnaires, wallclock
 from assessments.models import Assessment, HomeTasks
-from tests.conftest import load_next_page, log_in
+from tests.conftest import browser_tab, load_next_page, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -130,15 +130,8 @@ def diary_numbers(page: Page) -> dict[str, list[str]]:
 @pytest.fixture
 def phone(browser, live_server):
     """The patient's phone: a browser context of its own, no staff cookie in it."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
-    yield page
-    context.close()
+    with browser_tab(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True) as page:
+        yield page
 
 
 def shot(page: Page, name: str) -> None:

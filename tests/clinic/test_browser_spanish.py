@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from careplans.models import CarePlan
 from clinic.models import Clinic, Patient, StaffProfile
-from tests.conftest import log_in
+from tests.conftest import browser_tab, log_in
 from tests.factories import AssessmentFactory
 from tests.practice.test_browser_accessibility import check_here
 from tests.practice.test_browser_layout import PHONE, layout_problems
@@ -94,11 +94,8 @@ def test_a_therapist_works_in_spanish_once_they_choose_it(browser, live_server, 
     # Signed out, then in again from a browser that has never seen the choice.
     page.get_by_role("button", name="Cerrar sesión").click()
     page.wait_for_url(lambda url: "/login/" in url)
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    elsewhere = context.new_page()
-    log_in(elsewhere, "tess", "floorplan-demo")  # the login page is in the clinic's English
-    assert elsewhere.get_by_role("heading", name="Sus pacientes de hoy").is_visible()
-    elsewhere.goto(f"/assessments/{assessment.pk}/edit/")
-    assert elsewhere.get_by_role("button", name="Guardar borrador").is_visible()
-    context.close()
+    with browser_tab(browser, live_server, viewport={"width": 1280, "height": 900}) as elsewhere:
+        log_in(elsewhere, "tess", "floorplan-demo")  # the login page is in the clinic's English
+        assert elsewhere.get_by_role("heading", name="Sus pacientes de hoy").is_visible()
+        elsewhere.goto(f"/assessments/{assessment.pk}/edit/")
+        assert elsewhere.get_by_role("button", name="Guardar borrador").is_visible()
