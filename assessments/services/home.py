@@ -357,6 +357,7 @@ class DiaryProgress:
     asked: int  # the days the clinic asked for
     day: int  # today's day of the diary, from the first entry's date; 1 before any entry
     days_kept: int  # days with entries (assessments.diary.days_kept)
+    entries: int  # every entry, one dated ahead too
 
     @property
     def done(self) -> bool:
@@ -372,10 +373,12 @@ class DiaryProgress:
 def diary_progress(tasks: HomeTasks, today: date) -> DiaryProgress:
     # An entry dated ahead of today (the form allows a day ahead, for a slip of the date)
     # counts towards nothing until its day comes.
-    events = [e for e in _entries_as_events(tasks) if e.time.date() <= today]
+    entries = _entries_as_events(tasks)
+    events = [e for e in entries if e.time.date() <= today]
     first = min((e.time.date() for e in events), default=today)
     return DiaryProgress(
         asked=tasks.diary_days,
         day=(today - first).days + 1,
         days_kept=len(diary.days_kept(events)),
+        entries=len(entries),
     )

@@ -117,7 +117,7 @@ def _diary_state(tasks: HomeTasks) -> dict[str, Any] | None:
         "days_kept": progress.days_kept,
         "done": progress.done,
         "days_missing": progress.days_missing,
-        "entries": tasks.diary_entries.count(),
+        "entries": progress.entries,
     }
 
 
