@@ -10,6 +10,14 @@ from tests.conftest import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def instant_scrolling(page):
+    """These tests read where things are on the screen straight after a change. Bootstrap
+    scrolls smoothly unless the user asks for reduced motion, and a scroll still moving
+    (Playwright's own, before a click or a fill) made a position read early (CI, 37bb917)."""
+    page.emulate_media(reduced_motion="reduce")
+
+
 def scroll_y(page) -> float:
     return page.evaluate("window.scrollY")
 
